@@ -1,0 +1,85 @@
+package dev.conveyor.schemas.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Map;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+import dev.conveyor.schemas.RowIngested;
+import dev.conveyor.schemas.TaskFinished;
+import dev.conveyor.schemas.TaskOutcome;
+
+class EventSerdeTest {
+
+    private final EventSerde<RowIngested> serde = EventSerde.of(RowIngested.class);
+
+    @Test
+    void shouldRoundTripTheCurrentVersion() {
+        RowIngested row = RowIngested.newBuilder()
+                .setReferenceId("1111-aaaa-bbbb-0001")
+                .setSourceConnection("S3")
+                .setColumns(Map.of("data_column_1", "I love this movie."))
+                .setIngestedAt(Instant.ofEpochMilli(1_700_000_000_000L))
+                .setBatchId("batch-1")
+                .build();
+
+        RowIngested read = serde.deserialize("t", serde.serialize("t", row));
+
+        assertThat(read).isEqualTo(row);
+    }
+
+    @Test
+    void shouldReadARowWrittenWithVersionOneOfTheSchema() throws Exception {
+        Schema v1;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("avro-history/RowIngested.v1.avsc")) {
+            v1 = new Schema.Parser().parse(in);
+        }
+        assertThat(v1.getField("batchId")).as("version 1 predates batchId").isNull();
+        GenericRecord old = new GenericData.Record(v1);
+        old.put("referenceId", "1111-aaaa-bbbb-0002");
+        old.put("sourceConnection", "DB");
+        old.put("columns", Map.of("data_column_1", "This is boring."));
+        old.put("ingestedAt", 1_700_000_000_000L);
+        ByteBuffer encoded = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old);
+        byte[] bytes = new byte[encoded.remaining()];
+        encoded.get(bytes);
+
+        RowIngested read = serde.deserialize("t", bytes);
+
+        assertThat(read.getReferenceId()).isEqualTo("1111-aaaa-bbbb-0002");
+        assertThat(read.getSourceConnection()).isEqualTo("DB");
+        assertThat(read.getColumns()).containsEntry("data_column_1", "This is boring.");
+        assertThat(read.getIngestedAt()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_000L));
+        assertThat(read.getBatchId()).isNull();
+    }
+
+    @Test
+    void shouldRejectBytesOfAnotherSchemaWithAClearMessage() {
+        TaskFinished other = TaskFinished.newBuilder()
+                .setTaskId("t").setRunId("r").setWorkflowId("w").setReferenceId("x").setSourceConnection("S3")
+                .setProcessName("sentiment").setStageIndex(0).setOutcome(TaskOutcome.COMPLETED).setOutput("Positive")
+                .setModel("m").setIssuedAt(Instant.EPOCH).setFinishedAt(Instant.EPOCH).build();
+        byte[] bytes = EventSerde.of(TaskFinished.class).serialize("t", other);
+
+        assertThatThrownBy(() -> serde.deserialize("conveyor.source-rows", bytes))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("RowIngested")
+                .hasMessageContaining("conveyor.source-rows");
+    }
+
+    @Test
+    void shouldRejectGarbage() {
+        assertThatThrownBy(() -> serde.deserialize("t", "{\"not\":\"avro\"}".getBytes()))
+                .isInstanceOf(SerializationException.class);
+    }
+}

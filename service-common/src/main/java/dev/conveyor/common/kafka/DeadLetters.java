@@ -1,0 +1,32 @@
+package dev.conveyor.common.kafka;
+
+import java.time.Instant;
+import java.nio.ByteBuffer;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import dev.conveyor.schemas.RecordDeadLettered;
+import dev.conveyor.schemas.kafka.Topics;
+
+/** Builds dead-letter records that keep the original bytes and say why they were given up on. */
+public final class DeadLetters {
+
+    private DeadLetters() {
+    }
+
+    public static ProducerRecord<byte[], RecordDeadLettered> of(ConsumerRecord<byte[], byte[]> failed, String reason,
+            String service) {
+        RecordDeadLettered event = RecordDeadLettered.newBuilder()
+                .setSourceTopic(failed.topic())
+                .setSourcePartition(failed.partition())
+                .setSourceOffset(failed.offset())
+                .setKey(failed.key() == null ? null : ByteBuffer.wrap(failed.key()))
+                .setValue(failed.value() == null ? null : ByteBuffer.wrap(failed.value()))
+                .setReason(reason)
+                .setService(service)
+                .setDeadLetteredAt(Instant.now())
+                .build();
+        return new ProducerRecord<>(Topics.DEAD_LETTER.name(), failed.key(), event);
+    }
+}

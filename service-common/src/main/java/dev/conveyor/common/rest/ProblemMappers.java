@@ -91,6 +91,11 @@ public final class ProblemMappers {
     public static class WebApplicationMapper implements ExceptionMapper<WebApplicationException> {
         @Override
         public Response toResponse(WebApplicationException e) {
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof JsonProcessingException json) {
+                    return new JsonMapper().toResponse(json);
+                }
+            }
             int status = e.getResponse().getStatus();
             String title = e.getResponse().getStatusInfo().getReasonPhrase();
             return ProblemMappers.toResponse(Problem.of(status, title, e.getMessage()));

@@ -1,0 +1,22 @@
+package dev.conveyor.orchestrator;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.conveyor.schemas.ProcessStep;
+import dev.conveyor.schemas.WorkflowDefined;
+
+/** A workflow as the API shows it: processes as an ordered process → column object, as in the seed. */
+public record WorkflowView(String workflowId, String workflowName, String sourceConnection,
+        Map<String, String> processes, String model, Instant createdAt) {
+
+    public static WorkflowView of(WorkflowDefined workflow) {
+        Map<String, String> processes = new LinkedHashMap<>();
+        for (ProcessStep step : workflow.getProcesses()) {
+            processes.put(step.getName(), step.getColumn());
+        }
+        return new WorkflowView(workflow.getWorkflowId(), workflow.getWorkflowName(), workflow.getSourceConnection(),
+                processes, workflow.getModel(), workflow.getCreatedAt());
+    }
+}

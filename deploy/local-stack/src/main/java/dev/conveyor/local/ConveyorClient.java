@@ -1,0 +1,122 @@
+package dev.conveyor.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** A small client of the platform's REST API, as a user would call it. */
+public final class ConveyorClient {
+
+    /** A non-2xx answer, with the problem document the service sent. */
+    public static final class ApiException extends RuntimeException {
+        private final int status;
+        private final String body;
+
+        ApiException(String request, int status, String body) {
+            super(request + " answered " + status + ": " + body);
+            this.status = status;
+            this.body = body;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public String body() {
+            return body;
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NORMAL).build();
+    private final String ingestUrl;
+    private final String orchestratorUrl;
+    private final String reviewUrl;
+
+    public ConveyorClient(String ingestUrl, String orchestratorUrl, String reviewUrl) {
+        this.ingestUrl = ingestUrl;
+        this.orchestratorUrl = orchestratorUrl;
+        this.reviewUrl = reviewUrl;
+    }
+
+    /** Ingests rows; returns their reference ids in input order. */
+    public List<String> ingest(String source, List<Map<String, String>> rows) {
+        JsonNode answer = send("POST", ingestUrl + "/sources/" + encode(source) + "/rows", rows);
+        List<String> ids = new ArrayList<>();
+        answer.path("reference_ids").forEach(id -> ids.add(id.asText()));
+        return ids;
+    }
+
+    /** Creates a workflow in the seed's shape; returns it as the service answered. */
+    public JsonNode createWorkflow(String name, String source, Map<String, String> processes, String model) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("workflow_name", name);
+        body.put("source_connection", source);
+        body.put("processes", processes);
+        body.put("model", model);
+        return send("POST", orchestratorUrl + "/workflows", body);
+    }
+
+    public JsonNode startRun(String workflowId) {
+        return send("POST", orchestratorUrl + "/workflows/" + workflowId + "/runs", null);
+    }
+
+    public JsonNode run(String workflowId, String runId) {
+        return send("GET", orchestratorUrl + "/workflows/" + workflowId + "/runs/" + runId, null);
+    }
+
+    public JsonNode resultSummary(String workflowId, String runId) {
+        return send("GET", reviewUrl + "/workflows/" + workflowId + "/results/summary?run_id=" + runId, null);
+    }
+
+    /** Every result of a run, all pages. */
+    public List<JsonNode> results(String workflowId, String runId) {
+        List<JsonNode> items = new ArrayList<>();
+        for (int page = 0;; page++) {
+            JsonNode answer = send("GET", reviewUrl + "/workflows/" + workflowId + "/results?run_id=" + runId
+                    + "&size=500&page=" + page, null);
+            answer.path("items").forEach(items::add);
+            if (items.size() >= answer.path("total").asLong() || answer.path("items").isEmpty()) {
+                return items;
+            }
+        }
+    }
+
+    public JsonNode send(String method, String url, Object body) {
+        try {
+            HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                    .header("Content-Type", "application/json").header("Accept", "application/json")
+                    .method(method, publisher).build();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new ApiException(method + " " + url, response.statusCode(), response.body());
+            }
+            return response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(method + " " + url + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted", e);
+        }
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

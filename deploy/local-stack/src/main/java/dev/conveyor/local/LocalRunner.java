@@ -1,0 +1,102 @@
+package dev.conveyor.local;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The main job on one machine: starts Kafka, PostgreSQL and the four services, loads the seed's
+ * three rows (or a CSV file), runs the workflow and prints the result table.
+ *
+ * <pre>
+ * usage: conveyor-local [rows.csv] [--source NAME] [--processes '{"sentiment":"col"}'] [--model NAME]
+ * </pre>
+ */
+public final class LocalRunner {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private LocalRunner() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>();
+        String csv = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].startsWith("--") && i + 1 < args.length) {
+                options.put(args[i].substring(2), args[++i]);
+            } else if (args[i].equals("-h") || args[i].equals("--help")) {
+                System.out.println("usage: conveyor-local [rows.csv] [--source NAME] [--processes JSON] [--model NAME]");
+                return;
+            } else {
+                csv = args[i];
+            }
+        }
+        Optional<LlmEndpoint> llm = LlmEndpoint.fromEnvironment(System.getenv());
+        if (llm.isEmpty()) {
+            System.err.println(LlmEndpoint.HOW_TO_CONFIGURE);
+            System.exit(2);
+        }
+        List<Map<String, String>> rows = csv == null ? SeedData.ROWS : CsvRows.read(Path.of(csv));
+        String source = options.getOrDefault("source", csv == null ? SeedData.SOURCE : Path.of(csv).getFileName()
+                .toString());
+        Map<String, String> processes = options.containsKey("processes")
+                ? JSON.readValue(options.get("processes"), JSON.getTypeFactory()
+                        .constructMapType(LinkedHashMap.class, String.class, String.class))
+                : SeedData.PROCESSES;
+        String model = options.getOrDefault("model", llm.get().model());
+
+        Path repoRoot = Path.of(System.getProperty("conveyor.repo.root", ".")).toAbsolutePath().normalize();
+        Database database = Database.localOrEmbedded(System.getenv());
+        try (LocalStack stack = LocalStack.start(repoRoot, llm.get(), database,
+                repoRoot.resolve("target/local-run"), LocalRunner::say)) {
+            ConveyorClient client = stack.client();
+            List<String> ids = client.ingest(source, rows);
+            say("Ingested " + ids.size() + " rows into source '" + source + "'");
+            JsonNode workflow = client.createWorkflow(SeedData.WORKFLOW_NAME, source, processes, model);
+            String workflowId = workflow.path("workflow_id").asText();
+            say("Created workflow " + workflowId + " " + JSON.writeValueAsString(workflow.path("processes"))
+                    + " with model " + model + " at " + llm.get().baseUrl());
+            String runId = client.startRun(workflowId).path("run_id").asText();
+            say("Started run " + runId + "; waiting for " + ids.size() * processes.size() + " results...");
+
+            long expected = (long) ids.size() * processes.size();
+            List<JsonNode> results = awaitResults(client, workflowId, runId, expected, Duration.ofMinutes(30));
+            System.out.println();
+            System.out.print(ResultTable.render(results));
+            long failed = results.stream().filter(r -> "Failed".equals(r.path("status").asText())).count();
+            System.out.println();
+            say(results.size() + " results, " + failed + " failed. Service logs: " + stack.workDir().resolve("logs"));
+        }
+    }
+
+    private static List<JsonNode> awaitResults(ConveyorClient client, String workflowId, String runId, long expected,
+            Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            List<JsonNode> results = client.results(workflowId, runId);
+            long done = results.stream().filter(r -> !"Pending".equals(r.path("status").asText())).count();
+            String progress = done + "/" + expected + " results";
+            if (!progress.equals(last)) {
+                say("  " + progress);
+                last = progress;
+            }
+            if (done >= expected) {
+                return results;
+            }
+            Thread.sleep(500); // polling the REST API for progress; this is the runner, not a test
+        }
+        throw new IllegalStateException("The run did not finish within " + timeout.toMinutes() + " minutes");
+    }
+
+    private static void say(String line) {
+        System.out.println("[conveyor] " + line);
+    }
+}

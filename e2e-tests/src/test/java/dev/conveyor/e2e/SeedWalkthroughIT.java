@@ -1,0 +1,119 @@
+package dev.conveyor.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.conveyor.local.ConveyorClient;
+import dev.conveyor.local.Database;
+import dev.conveyor.local.LlmEndpoint;
+import dev.conveyor.local.LocalStack;
+import dev.conveyor.local.SeedData;
+import dev.conveyor.testing.FakeOpenAiServer;
+import dev.conveyor.testing.SeedAnswers;
+
+/**
+ * Seed 000's walkthrough with the four packaged services, each in its own JVM, against one
+ * embedded Kafka broker and one PostgreSQL. Only the model is a stand-in.
+ */
+class SeedWalkthroughIT {
+
+    private static FakeOpenAiServer model;
+    private static LocalStack stack;
+
+    @BeforeAll
+    static void startPlatform() {
+        model = FakeOpenAiServer.start(SeedAnswers::reply);
+        Path root = Path.of(System.getProperty("conveyor.repo.root", "..")).toAbsolutePath().normalize();
+        stack = LocalStack.start(root, new LlmEndpoint(model.baseUrl(), "test-key", "fake-model"),
+                Database.embedded(), root.resolve("e2e-tests/target/stack"), System.out::println);
+    }
+
+    @AfterAll
+    static void stopPlatform() {
+        if (stack != null) {
+            stack.close();
+        }
+        if (model != null) {
+            model.close();
+        }
+    }
+
+    @Test
+    void shouldRunSentimentOnEveryRowBeforeSummarizationAndStoreSixResults() {
+        ConveyorClient client = stack.client();
+        List<String> refs = client.ingest(SeedData.SOURCE, SeedData.ROWS);
+        assertThat(refs).hasSize(3).doesNotHaveDuplicates();
+
+        JsonNode workflow = client.createWorkflow(SeedData.WORKFLOW_NAME, SeedData.SOURCE, SeedData.PROCESSES,
+                SeedData.MODEL);
+        String workflowId = workflow.path("workflow_id").asText();
+        assertThat(workflow.path("processes").fieldNames()).toIterable()
+                .containsExactly("sentiment", "summarization");
+        String runId = client.startRun(workflowId).path("run_id").asText();
+
+        List<JsonNode> results = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                .until(() -> client.results(workflowId, runId),
+                        r -> r.size() == 6 && r.stream().noneMatch(x -> "Pending".equals(x.path("status").asText())));
+
+        assertThat(results).allSatisfy(r -> {
+            assertThat(r.path("status").asText()).isEqualTo("Completed");
+            assertThat(r.path("workflow_id").asText()).isEqualTo(workflowId);
+            assertThat(r.path("run_id").asText()).isEqualTo(runId);
+            assertThat(refs).contains(r.path("reference_id").asText());
+        });
+        assertThat(results).extracting(r -> r.path("result_id").asText()).doesNotHaveDuplicates();
+
+        Map<String, String> sentiment = byReference(results, "sentiment", r -> r.path("result").asText());
+        assertThat(sentiment).containsExactlyInAnyOrderEntriesOf(Map.of(
+                refs.get(0), "Positive", refs.get(1), "Negative", refs.get(2), "Positive"));
+        Map<String, String> summaries = byReference(results, "summarization", r -> r.path("result").asText());
+        assertThat(summaries).containsExactlyInAnyOrderEntriesOf(Map.of(
+                refs.get(0), "The plot was great.", refs.get(1), "It dragged a lot.", refs.get(2), "Best part ever."));
+
+        // The stage gate, from the recorded timestamps: the last sentiment result was completed
+        // before the first summarization task was issued.
+        Instant lastSentimentDone = results.stream().filter(r -> "sentiment".equals(r.path("process_name").asText()))
+                .map(r -> Instant.parse(r.path("completed_at").asText())).max(Instant::compareTo).orElseThrow();
+        Instant firstSummaryIssued = results.stream()
+                .filter(r -> "summarization".equals(r.path("process_name").asText()))
+                .map(r -> Instant.parse(r.path("issued_at").asText())).min(Instant::compareTo).orElseThrow();
+        assertThat(lastSentimentDone).isBeforeOrEqualTo(firstSummaryIssued);
+
+        JsonNode run = client.run(workflowId, runId);
+        assertThat(run.path("status").asText()).isEqualTo("COMPLETED");
+        assertThat(run.path("total_completed").asLong()).isEqualTo(6);
+    }
+
+    @Test
+    void shouldRejectAWorkflowOverAColumnTheRowsDoNotHave() {
+        ConveyorClient client = stack.client();
+        client.ingest("reviews", List.of(Map.of("text", "fine")));
+
+        ConveyorClient.ApiException rejected = org.junit.jupiter.api.Assertions.assertThrows(
+                ConveyorClient.ApiException.class,
+                () -> client.createWorkflow("W", "reviews", Map.of("sentiment", "data_column_1"), "gpt-4"));
+
+        assertThat(rejected.status()).isEqualTo(400);
+        assertThat(rejected.body()).contains("processes.sentiment").contains("data_column_1");
+    }
+
+    private static Map<String, String> byReference(List<JsonNode> results, String process,
+            Function<JsonNode, String> value) {
+        return results.stream().filter(r -> process.equals(r.path("process_name").asText()))
+                .collect(Collectors.toMap(r -> r.path("reference_id").asText(), value));
+    }
+}

@@ -27,8 +27,12 @@ public final class EventSerde<T extends SpecificRecordBase> implements Serde<T>,
 
     private EventSerde(Class<T> type) {
         this.type = type;
-        SpecificData model = SpecificData.getForClass(type);
-        Schema schema = model.getSchema(type);
+        // Resolve record classes through the event class's own loader (not Avro's), so that
+        // decoding works where they differ, e.g. under Quarkus' test class loading.
+        SpecificData generated = SpecificData.getForClass(type);
+        SpecificData model = new SpecificData(type.getClassLoader());
+        generated.getConversions().forEach(model::addLogicalTypeConversion);
+        Schema schema = generated.getSchema(type);
         this.encoder = new BinaryMessageEncoder<>(model, schema);
         this.decoder = new BinaryMessageDecoder<>(model, schema);
         SchemaHistory.olderVersionsOf(schema.getFullName()).forEach(decoder::addSchema);

@@ -208,6 +208,11 @@ public final class ConsumerLoop<V> implements AutoCloseable {
         }
     }
 
+    /** True while the consumer thread polls; false once it stopped, on close or on an unexpected error. */
+    public boolean isRunning() {
+        return thread.isAlive() && stopped.getCount() > 0;
+    }
+
     @Override
     public void close() {
         running = false;

@@ -1,0 +1,34 @@
+package dev.conveyor.review;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A task event as the results table needs it: ids parsed, outcome mapped to a status. */
+public sealed interface ResultEvent {
+
+    UUID resultId();
+
+    ResultStatus status();
+
+    /** A task was issued: its result is Pending. */
+    record Issued(UUID resultId, UUID workflowId, UUID runId, UUID referenceId, String processName, int stageIndex,
+            String model, Instant issuedAt) implements ResultEvent {
+
+        @Override
+        public ResultStatus status() {
+            return ResultStatus.PENDING;
+        }
+    }
+
+    /** A task finished: its result is Completed (with the output) or Failed (with the error). */
+    record Finished(UUID resultId, UUID workflowId, UUID runId, UUID referenceId, String processName, int stageIndex,
+            ResultStatus status, String result, String error, String model, int promptTokens, int completionTokens,
+            long latencyMs, Instant issuedAt, Instant finishedAt) implements ResultEvent {
+
+        public Finished {
+            if (!status.isTerminal()) {
+                throw new IllegalArgumentException("a finished task is Completed or Failed, not " + status.label());
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.conveyor.review;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ResultStatusTest {
+
+    @Test
+    void shouldReadLabelsRegardlessOfCase() {
+        assertThat(ResultStatus.parse("completed")).contains(ResultStatus.COMPLETED);
+        assertThat(ResultStatus.parse("FAILED")).contains(ResultStatus.FAILED);
+        assertThat(ResultStatus.parse(" Pending ")).contains(ResultStatus.PENDING);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "done", "COMPLETE", "PENDING_"})
+    void shouldNotReadUnknownLabels(String text) {
+        assertThat(ResultStatus.parse(text)).isEmpty();
+    }
+
+    @Test
+    void shouldStoreTheSeedLabels() {
+        assertThat(ResultStatus.PENDING.label()).isEqualTo("Pending");
+        assertThat(ResultStatus.fromLabel("Completed")).isEqualTo(ResultStatus.COMPLETED);
+        assertThatThrownBy(() -> ResultStatus.fromLabel("completed")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(ResultStatus.PENDING.isTerminal()).isFalse();
+        assertThat(ResultStatus.FAILED.isTerminal()).isTrue();
+    }
+}

@@ -1,0 +1,187 @@
+package dev.conveyor.review.messaging;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.conveyor.review.KafkaTestClient;
+import dev.conveyor.review.TaskEvents;
+import dev.conveyor.schemas.RecordDeadLettered;
+import dev.conveyor.schemas.TaskFinished;
+import dev.conveyor.schemas.kafka.Topics;
+import dev.conveyor.testing.KafkaTestResource;
+import dev.conveyor.testing.PostgresTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(PostgresTestResource.class)
+class ResultMaterializationIT {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static KafkaTestClient kafka;
+
+    private final String workflowId = UUID.randomUUID().toString();
+    private final String runId = UUID.randomUUID().toString();
+
+    @BeforeAll
+    static void connect() {
+        kafka = new KafkaTestClient();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        kafka.close();
+    }
+
+    @Test
+    void shouldShowAPendingResultThenCompleteItWhenTheTaskFinishes() {
+        TaskEvents task = TaskEvents.task(workflowId, runId, "sentiment", 0);
+        kafka.issue(task.issued());
+
+        JsonPath pending = awaitStatus(task.taskId(), "Pending");
+        assertThat(pending.getString("result_id")).isEqualTo(task.taskId());
+        assertThat(pending.getString("workflow_id")).isEqualTo(workflowId);
+        assertThat(pending.getString("run_id")).isEqualTo(runId);
+        assertThat(pending.getString("reference_id")).isEqualTo(task.referenceId());
+        assertThat(pending.getString("process_name")).isEqualTo("sentiment");
+        assertThat(pending.getInt("stage_index")).isZero();
+        assertThat(Instant.parse(pending.getString("issued_at"))).isEqualTo(task.issuedAt());
+        assertThat(pending.getString("result")).isNull();
+        assertThat(pending.getString("completed_at")).isNull();
+        assertThat(pending.getString("prompt_tokens")).isNull();
+        Instant createdAt = Instant.parse(pending.getString("created_at"));
+        assertThat(createdAt).isAfterOrEqualTo(task.issuedAt());
+
+        Instant finishedAt = task.issuedAt().plusMillis(1234);
+        kafka.finish(task.completed("Positive", finishedAt));
+
+        JsonPath completed = awaitStatus(task.taskId(), "Completed");
+        assertThat(completed.getString("result")).isEqualTo("Positive");
+        assertThat(completed.getString("error")).isNull();
+        assertThat(completed.getString("model")).isEqualTo("gpt-4o-mini");
+        assertThat(completed.getInt("prompt_tokens")).isEqualTo(42);
+        assertThat(completed.getInt("completion_tokens")).isEqualTo(7);
+        assertThat(completed.getLong("latency_ms")).isEqualTo(1234L);
+        assertThat(Instant.parse(completed.getString("completed_at"))).isEqualTo(finishedAt);
+        assertThat(Instant.parse(completed.getString("issued_at"))).isEqualTo(task.issuedAt());
+        assertThat(Instant.parse(completed.getString("created_at"))).as("created once, never rewritten")
+                .isEqualTo(createdAt);
+    }
+
+    @Test
+    void shouldRecordAFailedTaskWithItsError() {
+        TaskEvents task = TaskEvents.task(workflowId, runId, "summarization", 1);
+        kafka.issue(task.issued());
+        kafka.finish(task.failed("model answered 500", task.issuedAt().plusSeconds(2)));
+
+        JsonPath failed = awaitStatus(task.taskId(), "Failed");
+        assertThat(failed.getString("error")).isEqualTo("model answered 500");
+        assertThat(failed.getString("result")).isNull();
+        assertThat(failed.getInt("stage_index")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldKeepAResultCompletedWhenItsTaskArrivesAfterwards() {
+        TaskEvents task = TaskEvents.task(workflowId, runId, "sentiment", 0);
+        Instant finishedAt = task.issuedAt().plusMillis(300);
+        kafka.finish(task.completed("Negative", finishedAt));
+        awaitStatus(task.taskId(), "Completed");
+
+        RecordMetadata late = kafka.issue(task.issued());
+        kafka.awaitConsumed(late);
+
+        JsonPath row = get(task.taskId());
+        assertThat(row.getString("status")).isEqualTo("Completed");
+        assertThat(row.getString("result")).isEqualTo("Negative");
+        assertThat(Instant.parse(row.getString("completed_at"))).isEqualTo(finishedAt);
+        assertThat(runResults().getLong("total")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldKeepTheFirstOutcomeWhenATaskFinishesTwice() {
+        TaskEvents task = TaskEvents.task(workflowId, runId, "sentiment", 0);
+        kafka.issue(task.issued());
+        kafka.finish(task.completed("Positive", task.issuedAt().plusMillis(10)));
+        // same key, same partition: the worker's redelivered (and this time failed) attempt comes second
+        RecordMetadata duplicate = kafka.finish(task.failed("rate limited", task.issuedAt().plusMillis(20)));
+        kafka.awaitConsumed(duplicate);
+
+        JsonPath list = runResults();
+        assertThat(list.getLong("total")).isEqualTo(1);
+        assertThat(list.getString("items[0].result_id")).isEqualTo(task.taskId());
+        assertThat(list.getString("items[0].status")).isEqualTo("Completed");
+        assertThat(list.getString("items[0].result")).isEqualTo("Positive");
+        assertThat(list.getString("items[0].error")).isNull();
+    }
+
+    @Test
+    void shouldDeadLetterAnUndecodableRecordAndStillApplyTheNextOne() {
+        String garbageKey = "garbage-" + UUID.randomUUID();
+        byte[] garbage = "definitely not avro".getBytes(StandardCharsets.UTF_8);
+        RecordMetadata bad = kafka.sendRaw(Topics.LLM_RESULTS.name(), garbageKey, garbage);
+
+        TaskEvents task = TaskEvents.task(workflowId, runId, "sentiment", 0);
+        kafka.finish(task.completed("Positive", task.issuedAt().plusMillis(5)), bad.partition());
+
+        RecordDeadLettered dead = kafka.awaitDeadLetter(garbageKey);
+        assertThat(dead.getSourceTopic()).isEqualTo(Topics.LLM_RESULTS.name());
+        assertThat(dead.getSourcePartition()).isEqualTo(bad.partition());
+        assertThat(dead.getSourceOffset()).isEqualTo(bad.offset());
+        assertThat(dead.getService()).isEqualTo("review-service");
+        assertThat(dead.getReason()).startsWith("undecodable record");
+        assertThat(dead.getValue().array()).isEqualTo(garbage);
+        awaitStatus(task.taskId(), "Completed");
+    }
+
+    @Test
+    void shouldDeadLetterAnEventWhoseIdsAreNotUuidsAndApplyTheRestOfTheBatch() {
+        TaskEvents good = TaskEvents.task(workflowId, runId, "sentiment", 0);
+        TaskEvents bad = TaskEvents.task(workflowId, runId, "sentiment", 0);
+        TaskFinished badEvent = TaskFinished.newBuilder(bad.completed("x", bad.issuedAt()))
+                .setReferenceId("row-17").build();
+        RecordMetadata rejected = kafka.finish(badEvent);
+        kafka.finish(good.completed("Positive", good.issuedAt().plusMillis(5)), rejected.partition());
+
+        RecordDeadLettered dead = kafka.awaitDeadLetter(bad.taskId());
+        assertThat(dead.getReason()).contains("reference_id").contains("row-17");
+        assertThat(dead.getSourceOffset()).isEqualTo(rejected.offset());
+        awaitStatus(good.taskId(), "Completed");
+        given().get("/results/{id}", bad.taskId()).then().statusCode(404);
+    }
+
+    private JsonPath awaitStatus(String resultId, String status) {
+        JsonPath[] seen = new JsonPath[1];
+        await("result " + resultId + " is " + status).atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    var response = given().get("/results/{id}", resultId);
+                    if (response.statusCode() != 200) {
+                        return false;
+                    }
+                    seen[0] = response.jsonPath();
+                    return status.equals(seen[0].getString("status"));
+                });
+        return seen[0];
+    }
+
+    private JsonPath get(String resultId) {
+        return given().get("/results/{id}", resultId).then().statusCode(200).extract().jsonPath();
+    }
+
+    private JsonPath runResults() {
+        return given().queryParam("run_id", runId).get("/workflows/{id}/results", workflowId)
+                .then().statusCode(200).extract().jsonPath();
+    }
+}

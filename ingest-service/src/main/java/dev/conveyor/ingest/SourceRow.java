@@ -1,0 +1,10 @@
+package dev.conveyor.ingest;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/** One stored row of a source: its columns as texts (a value may be null). */
+public record SourceRow(UUID referenceId, String sourceConnection, Map<String, String> columns, UUID batchId,
+        Instant createdAt) {
+}

@@ -1,0 +1,79 @@
+package dev.conveyor.ingest.repository;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.conveyor.ingest.SourceRow;
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
+
+/** Table {@code source_data}. */
+@ApplicationScoped
+public class SourceDataRepository implements PanacheRepositoryBase<SourceData, UUID> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Inserts the rows whose reference id is not stored yet, in one statement, and returns the ids
+     * it inserted. Rows already there (published by our own REST path, or redelivered) are left alone.
+     */
+    public List<UUID> insertMissing(List<SourceRow> rows) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        List<?> inserted = getEntityManager().createNativeQuery("""
+                insert into source_data (reference_id, source_connection, columns, batch_id, created_at)
+                select cast(r->>'reference_id' as uuid), r->>'source_connection', r->'columns',
+                       cast(r->>'batch_id' as uuid), cast(r->>'created_at' as timestamptz)
+                from jsonb_array_elements(cast(:rows as jsonb)) as r
+                on conflict (reference_id) do nothing
+                returning reference_id
+                """)
+                .setParameter("rows", toJson(rows))
+                .getResultList();
+        List<UUID> ids = new ArrayList<>(inserted.size());
+        for (Object id : inserted) {
+            ids.add(id instanceof UUID uuid ? uuid : UUID.fromString(id.toString()));
+        }
+        return ids;
+    }
+
+    public List<SourceRow> page(String source, int page, int size) {
+        return find("sourceConnection", Sort.by("createdAt").and("referenceId"), source)
+                .page(Page.of(page, size))
+                .stream()
+                .map(SourceData::toRow)
+                .toList();
+    }
+
+    public long countBySource(String source) {
+        return count("sourceConnection", source);
+    }
+
+    private static String toJson(List<SourceRow> rows) {
+        List<Map<String, Object>> array = new ArrayList<>(rows.size());
+        for (SourceRow row : rows) {
+            Map<String, Object> element = new LinkedHashMap<>();
+            element.put("reference_id", row.referenceId().toString());
+            element.put("source_connection", row.sourceConnection());
+            element.put("columns", row.columns());
+            element.put("batch_id", row.batchId() == null ? null : row.batchId().toString());
+            element.put("created_at", row.createdAt().toString());
+            array.add(element);
+        }
+        try {
+            return JSON.writeValueAsString(array);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write rows as JSON", e);
+        }
+    }
+}

@@ -67,7 +67,11 @@ public final class LocalRunner {
             say("Started run " + runId + "; waiting for " + ids.size() * processes.size() + " results...");
 
             long expected = (long) ids.size() * processes.size();
-            List<JsonNode> results = awaitResults(client, workflowId, runId, expected, Duration.ofMinutes(30));
+            List<JsonNode> results = new java.util.ArrayList<>(
+                    awaitResults(client, workflowId, runId, expected, Duration.ofMinutes(30)));
+            // As in the seed: process by process, rows in the order they were loaded.
+            results.sort(java.util.Comparator.<JsonNode>comparingInt(r -> r.path("stage_index").asInt())
+                    .thenComparingInt(r -> ids.indexOf(r.path("reference_id").asText())));
             System.out.println();
             System.out.print(ResultTable.render(results));
             long failed = results.stream().filter(r -> "Failed".equals(r.path("status").asText())).count();

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +54,7 @@ public final class TopicAdmin {
                 }
             }
             create(admin, missing, timeout);
-            verifySizes(admin, topics, timeout);
+            verifySizesOnceKnown(admin, topics, timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while preparing Kafka topics", e);
@@ -94,6 +95,27 @@ public final class TopicAdmin {
             // Another service may have created them a moment ago; the size check below decides.
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
+            }
+        }
+    }
+
+    /**
+     * Topics just created (by this service or by another starting at the same moment) can be
+     * unknown to the broker's metadata for a short while; describing them is retried until the
+     * timeout.
+     */
+    private static void verifySizesOnceKnown(Admin admin, Collection<TopicSpec<?, ?>> topics, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                verifySizes(admin, topics, timeout);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100); // metadata propagation; bounded by the deadline
             }
         }
     }

@@ -6,6 +6,7 @@ import org.apache.kafka.common.serialization.Serdes;
 
 import dev.conveyor.schemas.RecordDeadLettered;
 import dev.conveyor.schemas.RowIngested;
+import dev.conveyor.schemas.RunHalted;
 import dev.conveyor.schemas.RunRequested;
 import dev.conveyor.schemas.TaskFinished;
 import dev.conveyor.schemas.TaskIssued;
@@ -36,11 +37,15 @@ public final class Topics {
     public static final TopicSpec<String, TaskFinished> LLM_RESULTS = new TopicSpec<>(
             "conveyor.llm-results", STREAM_PARTITIONS, false, Serdes.String(), EventSerde.of(TaskFinished.class));
 
+    /** Runs that must make no further model calls; every worker reads all of it. */
+    public static final TopicSpec<String, RunHalted> RUN_CONTROLS = new TopicSpec<>(
+            "conveyor.run-controls", 1, true, Serdes.String(), EventSerde.of(RunHalted.class));
+
     public static final TopicSpec<byte[], RecordDeadLettered> DEAD_LETTER = new TopicSpec<>(
             "conveyor.dead-letter", 1, false, Serdes.ByteArray(), EventSerde.of(RecordDeadLettered.class));
 
     public static final List<TopicSpec<?, ?>> ALL = List.of(
-            SOURCE_ROWS, WORKFLOW_DEFINITIONS, RUN_COMMANDS, LLM_TASKS, LLM_RESULTS, DEAD_LETTER);
+            SOURCE_ROWS, WORKFLOW_DEFINITIONS, RUN_COMMANDS, LLM_TASKS, LLM_RESULTS, RUN_CONTROLS, DEAD_LETTER);
 
     private Topics() {
     }

@@ -15,7 +15,10 @@ import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
+import dev.conveyor.schemas.ProcessStep;
+import dev.conveyor.schemas.ProcessType;
 import dev.conveyor.schemas.RowIngested;
+import dev.conveyor.schemas.WorkflowDefined;
 import dev.conveyor.schemas.TaskFinished;
 import dev.conveyor.schemas.TaskOutcome;
 
@@ -61,6 +64,69 @@ class EventSerdeTest {
         assertThat(read.getColumns()).containsEntry("data_column_1", "This is boring.");
         assertThat(read.getIngestedAt()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_000L));
         assertThat(read.getBatchId()).isNull();
+    }
+
+    @Test
+    void shouldReadAWorkflowWrittenBeforeProcessesHadDefinitions() throws Exception {
+        Schema v1 = history("WorkflowDefined.v1.avsc");
+        Schema stepV1 = v1.getField("processes").schema().getElementType();
+        GenericRecord step = new GenericData.Record(stepV1);
+        step.put("name", "sentiment");
+        step.put("column", "data_column_1");
+        GenericRecord old = new GenericData.Record(v1);
+        old.put("workflowId", "w");
+        old.put("workflowName", "Workflow 1");
+        old.put("sourceConnection", "S3");
+        old.put("processes", java.util.List.of(step));
+        old.put("model", "gpt-4");
+        old.put("createdAt", 1_700_000_000_000L);
+
+        WorkflowDefined read = EventSerde.of(WorkflowDefined.class).deserialize("t", encode(v1, old));
+
+        ProcessStep process = read.getProcesses().get(0);
+        assertThat(process.getName()).isEqualTo("sentiment");
+        assertThat(process.getColumn()).isEqualTo("data_column_1");
+        assertThat(process.getType()).isEqualTo(ProcessType.GENERATE);
+        assertThat(process.getLabels()).isEmpty();
+        assertThat(process.getTemplate()).isNull();
+    }
+
+    @Test
+    void shouldReadAResultWrittenBeforeCostsWereMetered() throws Exception {
+        Schema v1 = history("TaskFinished.v1.avsc");
+        GenericRecord old = new GenericData.Record(v1);
+        for (String f : new String[] {"taskId", "runId", "workflowId", "referenceId", "sourceConnection",
+            "processName", "model"}) {
+            old.put(f, "x");
+        }
+        old.put("stageIndex", 0);
+        old.put("outcome", new GenericData.EnumSymbol(v1.getField("outcome").schema(), "COMPLETED"));
+        old.put("output", "Positive");
+        old.put("issuedAt", 1L);
+        old.put("finishedAt", 2L);
+        old.put("latencyMs", 5L);
+        old.put("promptTokens", 10);
+        old.put("completionTokens", 3);
+
+        TaskFinished read = EventSerde.of(TaskFinished.class).deserialize("t", encode(v1, old));
+
+        assertThat(read.getOutcome()).isEqualTo(TaskOutcome.COMPLETED);
+        assertThat(read.getCostUsd()).isZero();
+        assertThat(read.getCached()).isFalse();
+        assertThat(read.getAttempts()).isEqualTo(1);
+    }
+
+    private Schema history(String file) throws Exception {
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("avro-history/" + file)) {
+            return new Schema.Parser().parse(in);
+        }
+    }
+
+    private static byte[] encode(Schema schema, GenericRecord record) throws Exception {
+        ByteBuffer encoded = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), schema).encode(record);
+        byte[] bytes = new byte[encoded.remaining()];
+        encoded.get(bytes);
+        return bytes;
     }
 
     @Test

@@ -38,7 +38,7 @@ class SeedWalkthroughIT {
     static void startPlatform() {
         model = FakeOpenAiServer.start(SeedAnswers::reply);
         Path root = Path.of(System.getProperty("conveyor.repo.root", "..")).toAbsolutePath().normalize();
-        stack = LocalStack.start(root, new LlmEndpoint(model.baseUrl(), "test-key", "fake-model"),
+        stack = LocalStack.start(root, java.util.Optional.of(new LlmEndpoint(model.baseUrl(), "test-key", "fake-model")),
                 Database.embedded(), root.resolve("e2e-tests/target/stack"), System.out::println);
     }
 
@@ -109,6 +109,33 @@ class SeedWalkthroughIT {
 
         assertThat(rejected.status()).isEqualTo(400);
         assertThat(rejected.body()).contains("processes.sentiment").contains("data_column_1");
+    }
+
+    @Test
+    void shouldStopCallingTheModelOnceARunsTokenBudgetIsSpent() {
+        ConveyorClient client = stack.client();
+        String source = "budgeted";
+        List<String> refs = client.ingest(source, SeedData.ROWS);
+        String workflowId = client.createWorkflow("Budgeted", source, SeedData.PROCESSES, SeedData.MODEL)
+                .path("workflow_id").asText();
+
+        // The fake model charges 13 tokens a call: the budget is gone after the second sentiment.
+        String runId = client.startRun(workflowId, Map.of("max_tokens", 20)).path("run_id").asText();
+
+        JsonNode run = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                .until(() -> client.run(workflowId, runId), r -> !r.path("completed_at").isMissingNode()
+                        && !r.path("completed_at").isNull());
+        assertThat(run.path("status").asText()).isEqualTo("BUDGET_EXHAUSTED");
+        assertThat(run.path("spent_tokens").asLong()).isGreaterThanOrEqualTo(20);
+        List<JsonNode> results = await().atMost(Duration.ofMinutes(1))
+                .until(() -> client.results(workflowId, runId),
+                        r -> r.size() == refs.size() && r.stream().noneMatch(x -> "Pending".equals(x.path("status").asText())));
+        assertThat(results).as("the next process never starts").allMatch(r -> "sentiment".equals(r.path("process_name").asText()));
+        assertThat(results).extracting(r -> r.path("status").asText()).allMatch(s -> s.equals("Completed") || s.equals("Skipped"));
+        JsonNode totals = client.runTotals(runId);
+        assertThat(totals.path("tasks").asLong()).isEqualTo(3);
+        assertThat(totals.path("completed").asLong() + totals.path("skipped").asLong()).isEqualTo(3);
+        assertThat(totals.path("total_tokens").asLong()).isEqualTo(13 * totals.path("completed").asLong());
     }
 
     private static Map<String, String> byReference(List<JsonNode> results, String process,

@@ -7,14 +7,14 @@ import java.util.Map;
 import dev.conveyor.schemas.ProcessStep;
 import dev.conveyor.schemas.WorkflowDefined;
 
-/** A workflow as the API shows it: processes as an ordered process → column object, as in the seed. */
+/** A workflow as the API shows it: processes as an ordered object of name → full definition, in run order. */
 public record WorkflowView(String workflowId, String workflowName, String sourceConnection,
-        Map<String, String> processes, String model, Instant createdAt) {
+        Map<String, ProcessDefinition> processes, String model, Instant createdAt) {
 
     public static WorkflowView of(WorkflowDefined workflow) {
-        Map<String, String> processes = new LinkedHashMap<>();
+        Map<String, ProcessDefinition> processes = new LinkedHashMap<>();
         for (ProcessStep step : workflow.getProcesses()) {
-            processes.put(step.getName(), step.getColumn());
+            processes.put(step.getName(), ProcessDefinition.of(step));
         }
         return new WorkflowView(workflow.getWorkflowId(), workflow.getWorkflowName(), workflow.getSourceConnection(),
                 processes, workflow.getModel(), workflow.getCreatedAt());

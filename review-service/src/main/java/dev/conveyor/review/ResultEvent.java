@@ -1,5 +1,6 @@
 package dev.conveyor.review;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -20,14 +21,23 @@ public sealed interface ResultEvent {
         }
     }
 
-    /** A task finished: its result is Completed (with the output) or Failed (with the error). */
+    /**
+     * A task finished: its result is Completed (with the output), Failed (with the error, and the
+     * raw answer when validation rejected it) or Skipped (with the reason). {@code costUsd} has
+     * the table's scale of 6 decimals.
+     */
     record Finished(UUID resultId, UUID workflowId, UUID runId, UUID referenceId, String processName, int stageIndex,
             ResultStatus status, String result, String error, String model, int promptTokens, int completionTokens,
-            long latencyMs, Instant issuedAt, Instant finishedAt) implements ResultEvent {
+            long latencyMs, BigDecimal costUsd, boolean cached, int attempts, Instant issuedAt, Instant finishedAt)
+            implements ResultEvent {
 
         public Finished {
             if (!status.isTerminal()) {
-                throw new IllegalArgumentException("a finished task is Completed or Failed, not " + status.label());
+                throw new IllegalArgumentException("a finished task is Completed, Failed or Skipped, not "
+                        + status.label());
+            }
+            if (costUsd == null) {
+                throw new IllegalArgumentException("costUsd is required");
             }
         }
     }

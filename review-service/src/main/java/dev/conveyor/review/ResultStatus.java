@@ -3,11 +3,15 @@ package dev.conveyor.review;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** Where a result stands. Stored and served as its label: Pending, Completed, Failed. */
+/**
+ * Where a result stands. Stored and served as its label: Pending, Completed, Failed, Skipped.
+ * Skipped is terminal like the other outcomes: the task was never run (its run was halted).
+ */
 public enum ResultStatus {
     PENDING("Pending"),
     COMPLETED("Completed"),
-    FAILED("Failed");
+    FAILED("Failed"),
+    SKIPPED("Skipped");
 
     private final String label;
 
@@ -21,6 +25,11 @@ public enum ResultStatus {
 
     public boolean isTerminal() {
         return this != PENDING;
+    }
+
+    /** The labels, in declaration order, for messages that list the accepted values. */
+    public static String labels() {
+        return String.join(", ", Arrays.stream(values()).map(ResultStatus::label).toList());
     }
 
     /** Reads a label regardless of case ("completed", "FAILED"); empty when it names no status. */

@@ -1,8 +1,8 @@
 package dev.conveyor.review;
 
 /**
- * The one rule of the results table: a status only moves forward, Pending to Completed or
- * Failed, and a terminal status is final. Events may arrive twice or out of order (a task's
+ * The one rule of the results table: a status only moves forward, Pending to Completed,
+ * Failed or Skipped, and a terminal status is final (the first outcome wins). Events may arrive twice or out of order (a task's
  * result before the task itself), so the decision depends only on what is stored and what
  * arrives, never on arrival order.
  */

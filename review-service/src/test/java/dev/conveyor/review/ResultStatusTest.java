@@ -14,6 +14,7 @@ class ResultStatusTest {
         assertThat(ResultStatus.parse("completed")).contains(ResultStatus.COMPLETED);
         assertThat(ResultStatus.parse("FAILED")).contains(ResultStatus.FAILED);
         assertThat(ResultStatus.parse(" Pending ")).contains(ResultStatus.PENDING);
+        assertThat(ResultStatus.parse("skipped")).contains(ResultStatus.SKIPPED);
     }
 
     @ParameterizedTest
@@ -29,5 +30,13 @@ class ResultStatusTest {
         assertThatThrownBy(() -> ResultStatus.fromLabel("completed")).isInstanceOf(IllegalArgumentException.class);
         assertThat(ResultStatus.PENDING.isTerminal()).isFalse();
         assertThat(ResultStatus.FAILED.isTerminal()).isTrue();
+    }
+
+    @Test
+    void shouldStoreSkippedAsATerminalStatus() {
+        assertThat(ResultStatus.SKIPPED.label()).isEqualTo("Skipped");
+        assertThat(ResultStatus.fromLabel("Skipped")).isEqualTo(ResultStatus.SKIPPED);
+        assertThat(ResultStatus.SKIPPED.isTerminal()).isTrue();
+        assertThat(ResultStatus.labels()).isEqualTo("Pending, Completed, Failed, Skipped");
     }
 }

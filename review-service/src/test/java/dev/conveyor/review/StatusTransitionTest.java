@@ -23,12 +23,19 @@ class StatusTransitionTest {
             "PENDING,   PENDING,   KEEP",
             "PENDING,   COMPLETED, ADVANCE",
             "PENDING,   FAILED,    ADVANCE",
+            "PENDING,   SKIPPED,   ADVANCE",
             "COMPLETED, PENDING,   KEEP",
             "COMPLETED, COMPLETED, KEEP",
             "COMPLETED, FAILED,    KEEP",
+            "COMPLETED, SKIPPED,   KEEP",
             "FAILED,    PENDING,   KEEP",
             "FAILED,    COMPLETED, KEEP",
-            "FAILED,    FAILED,    KEEP"
+            "FAILED,    FAILED,    KEEP",
+            "FAILED,    SKIPPED,   KEEP",
+            "SKIPPED,   PENDING,   KEEP",
+            "SKIPPED,   COMPLETED, KEEP",
+            "SKIPPED,   FAILED,    KEEP",
+            "SKIPPED,   SKIPPED,   KEEP"
     })
     void shouldOnlyMoveForwardFromPending(ResultStatus stored, ResultStatus incoming, Decision expected) {
         assertThat(StatusTransition.decide(stored, incoming)).isEqualTo(expected);
@@ -52,6 +59,26 @@ class StatusTransitionTest {
                 }
             }
             assertThat(stored).as("final status after %s", (Object) order).isEqualTo(ResultStatus.COMPLETED);
+        }
+    }
+
+    @Test
+    void shouldKeepTheFirstOutcomeWhenSkippedAndAnotherOutcomeRace() {
+        // a worker skips a task of a halted run while another (redelivered) copy completes it
+        ResultStatus[][] orders = {
+                {ResultStatus.PENDING, ResultStatus.SKIPPED, ResultStatus.COMPLETED},
+                {ResultStatus.SKIPPED, ResultStatus.PENDING, ResultStatus.FAILED},
+                {ResultStatus.PENDING, ResultStatus.COMPLETED, ResultStatus.SKIPPED}
+        };
+        ResultStatus[] expected = {ResultStatus.SKIPPED, ResultStatus.SKIPPED, ResultStatus.COMPLETED};
+        for (int i = 0; i < orders.length; i++) {
+            ResultStatus stored = null;
+            for (ResultStatus incoming : orders[i]) {
+                if (StatusTransition.decide(stored, incoming) != Decision.KEEP) {
+                    stored = incoming;
+                }
+            }
+            assertThat(stored).as("final status after %s", (Object) orders[i]).isEqualTo(expected[i]);
         }
     }
 

@@ -54,6 +54,24 @@ public record TaskEvents(String workflowId, String runId, String referenceId, St
         return finished(TaskOutcome.FAILED, null, error, finishedAt);
     }
 
+    /** Failed on validation: the worker keeps the answer it rejected. */
+    public TaskFinished failedWithAnswer(String rawAnswer, String error, Instant finishedAt) {
+        return finished(TaskOutcome.FAILED, rawAnswer, error, finishedAt);
+    }
+
+    /** Never run: the run was halted. No tokens, no cost, no call. */
+    public TaskFinished skipped(String reason, Instant finishedAt) {
+        return TaskFinished.newBuilder(finished(TaskOutcome.SKIPPED, null, reason, finishedAt))
+                .setLatencyMs(0).setPromptTokens(0).setCompletionTokens(0).setAttempts(0).build();
+    }
+
+    /** The event with this metering, as the worker measured it. */
+    public static TaskFinished metered(TaskFinished event, int promptTokens, int completionTokens, long latencyMs,
+            double costUsd, boolean cached, int attempts) {
+        return TaskFinished.newBuilder(event).setPromptTokens(promptTokens).setCompletionTokens(completionTokens)
+                .setLatencyMs(latencyMs).setCostUsd(costUsd).setCached(cached).setAttempts(attempts).build();
+    }
+
     private TaskFinished finished(TaskOutcome outcome, String output, String error, Instant finishedAt) {
         return TaskFinished.newBuilder()
                 .setTaskId(taskId())

@@ -85,6 +85,15 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicLong IDS = new AtomicLong();
 
+    static {
+        // Without TCP_NODELAY the JDK server sends a reply's headers and body in two segments and
+        // the client's delayed ACK holds the body back ~40 ms: a latency no provider has. Read
+        // once, when the JVM's first HttpServer starts.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final List<ChatRequest> requests = new CopyOnWriteArrayList<>();

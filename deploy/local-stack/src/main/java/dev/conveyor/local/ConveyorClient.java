@@ -75,6 +75,16 @@ public final class ConveyorClient {
         return send("POST", orchestratorUrl + "/workflows/" + workflowId + "/runs", null);
     }
 
+    /** Starts a run that stops calling the model once it has spent {@code budget} (max_cost_usd, max_tokens). */
+    public JsonNode startRun(String workflowId, Map<String, Number> budget) {
+        return send("POST", orchestratorUrl + "/workflows/" + workflowId + "/runs", Map.of("budget", budget));
+    }
+
+    /** Tokens, cost, cache hits and outcomes of a run (review-service). */
+    public JsonNode runTotals(String runId) {
+        return send("GET", reviewUrl + "/runs/" + runId + "/totals", null);
+    }
+
     public JsonNode run(String workflowId, String runId) {
         return send("GET", orchestratorUrl + "/workflows/" + workflowId + "/runs/" + runId, null);
     }

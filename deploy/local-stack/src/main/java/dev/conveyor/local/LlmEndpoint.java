@@ -17,7 +17,7 @@ public record LlmEndpoint(String baseUrl, String apiKey, String model) {
             "                     export CONVEYOR_LLM_BASE_URL=http://localhost:11434/v1",
             "                     export CONVEYOR_LLM_MODEL=llama3.1",
             "                     export CONVEYOR_LLM_API_KEY=...          (if the server wants one)",
-            "then run the command again.");
+            "and run the command again.");
 
     public static Optional<LlmEndpoint> fromEnvironment(Map<String, String> env) {
         String baseUrl = blankToNull(env.get("CONVEYOR_LLM_BASE_URL"));

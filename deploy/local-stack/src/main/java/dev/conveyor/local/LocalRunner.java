@@ -40,8 +40,10 @@ public final class LocalRunner {
         }
         Optional<LlmEndpoint> llm = LlmEndpoint.fromEnvironment(System.getenv());
         if (llm.isEmpty()) {
-            System.err.println(LlmEndpoint.HOW_TO_CONFIGURE);
-            System.exit(2);
+            say("No model endpoint configured: the worker answers with its offline model (all-MiniLM-L6-v2:"
+                    + " classification and extractive summaries).");
+            System.out.println(LlmEndpoint.HOW_TO_CONFIGURE.replace("No model endpoint is configured. Set one of:",
+                    "To use a real model instead, set one of:"));
         }
         List<Map<String, String>> rows = csv == null ? SeedData.ROWS : CsvRows.read(Path.of(csv));
         String source = options.getOrDefault("source", csv == null ? SeedData.SOURCE : Path.of(csv).getFileName()
@@ -50,11 +52,11 @@ public final class LocalRunner {
                 ? JSON.readValue(options.get("processes"), JSON.getTypeFactory()
                         .constructMapType(LinkedHashMap.class, String.class, String.class))
                 : SeedData.PROCESSES;
-        String model = options.getOrDefault("model", llm.get().model());
+        String model = options.getOrDefault("model", llm.map(LlmEndpoint::model).orElse(SeedData.MODEL));
 
         Path repoRoot = Path.of(System.getProperty("conveyor.repo.root", ".")).toAbsolutePath().normalize();
         Database database = Database.localOrEmbedded(System.getenv());
-        try (LocalStack stack = LocalStack.start(repoRoot, llm.get(), database,
+        try (LocalStack stack = LocalStack.start(repoRoot, llm, database,
                 repoRoot.resolve("target/local-run"), LocalRunner::say)) {
             ConveyorClient client = stack.client();
             List<String> ids = client.ingest(source, rows);
@@ -62,7 +64,7 @@ public final class LocalRunner {
             JsonNode workflow = client.createWorkflow(SeedData.WORKFLOW_NAME, source, processes, model);
             String workflowId = workflow.path("workflow_id").asText();
             say("Created workflow " + workflowId + " " + JSON.writeValueAsString(workflow.path("processes"))
-                    + " with model " + model + " at " + llm.get().baseUrl());
+                    + " with model " + model + llm.map(l -> " at " + l.baseUrl()).orElse(" (answered offline)"));
             String runId = client.startRun(workflowId).path("run_id").asText();
             say("Started run " + runId + "; waiting for " + ids.size() * processes.size() + " results...");
 

@@ -37,12 +37,12 @@ public final class LocalStack implements AutoCloseable {
      * Starts everything and waits until every service is ready.
      *
      * @param repoRoot the checkout, where each module's {@code target/quarkus-app} is
-     * @param llm the model endpoint the worker calls
+     * @param llm the model endpoint the worker calls; empty for the worker's offline model
      * @param database the PostgreSQL server to use (the stack closes it)
      * @param workDir where logs and the orchestrator's state go (kept after close, for reading)
      * @param progress receives one line per step
      */
-    public static LocalStack start(Path repoRoot, LlmEndpoint llm, Database database, Path workDir,
+    public static LocalStack start(Path repoRoot, java.util.Optional<LlmEndpoint> llm, Database database, Path workDir,
             Consumer<String> progress) {
         EmbeddedKafka kafka = null;
         List<ServiceProcess> started = new ArrayList<>();
@@ -67,10 +67,13 @@ public final class LocalStack implements AutoCloseable {
                     with(common, datasource(database, "conveyor_review")), secrets(database), logs);
             started.add(review);
             ServiceProcess worker = ServiceProcess.launch(repoRoot, WORKER,
-                    with(common, Map.of(
-                            "quarkus.langchain4j.openai.base-url", llm.baseUrl(),
-                            "quarkus.langchain4j.openai.chat-model.model-name", llm.model())),
-                    Map.of("QUARKUS_LANGCHAIN4J_OPENAI_API_KEY", llm.apiKey()), logs);
+                    with(common, llm.map(endpoint -> Map.of(
+                            "conveyor.worker.provider", "openai",
+                            "quarkus.langchain4j.openai.base-url", endpoint.baseUrl(),
+                            "quarkus.langchain4j.openai.chat-model.model-name", endpoint.model()))
+                            .orElse(Map.of("conveyor.worker.provider", "offline"))),
+                    llm.map(endpoint -> Map.of("QUARKUS_LANGCHAIN4J_OPENAI_API_KEY", endpoint.apiKey()))
+                            .orElse(Map.of()), logs);
             started.add(worker);
             ServiceProcess orchestrator = ServiceProcess.launch(repoRoot, ORCHESTRATOR,
                     with(common, Map.of(

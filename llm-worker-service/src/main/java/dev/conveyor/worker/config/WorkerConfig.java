@@ -1,11 +1,12 @@
 package dev.conveyor.worker.config;
 
 import java.time.Duration;
+import java.util.Map;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** How the worker consumes tasks and calls the model. */
+/** How the worker consumes tasks and calls the model. See docs/llm-worker.md. */
 @ConfigMapping(prefix = "conveyor.worker")
 public interface WorkerConfig {
 
@@ -13,23 +14,102 @@ public interface WorkerConfig {
     @WithDefault("conveyor-llm-worker")
     String groupId();
 
-    /** Model calls in flight at once per instance (at least 1). */
-    @WithDefault("16")
+    /**
+     * Which model answers: {@code openai} (the configured OpenAI-compatible endpoint),
+     * {@code offline} (the in-process model), or {@code auto}: offline when no endpoint and no
+     * key are configured.
+     */
+    @WithDefault("auto")
+    String provider();
+
+    /** Tasks in flight at once per instance (calls, and waits for the rate limit or a retry). */
+    @WithDefault("64")
     int concurrency();
 
-    /** Tasks per poll (at least 1), so per batch; a batch is committed only when all of its results are written. */
-    @WithDefault("64")
+    /** Tasks per poll; polling pauses while {@link #concurrency()} tasks are in flight. */
+    @WithDefault("500")
     int maxPollRecords();
 
-    /** When true, each request names the task's model; when false, the configured model answers every task. */
+    /** How often the offsets of tasks whose results are written are committed. */
+    @WithDefault("500ms")
+    Duration commitInterval();
+
+    /** When true, each request names the task's (or process's) model; when false, the configured model answers. */
     @WithDefault("true")
     boolean useTaskModel();
 
-    /** How long to wait for the broker to acknowledge the results of a batch before retrying the batch. */
+    /** How long to wait for the broker to acknowledge a result before trying to write it again. */
     @WithDefault("30s")
     Duration publishTimeout();
 
-    /** Pause before a batch that could not be handled (results not written) is polled again. */
-    @WithDefault("1s")
-    Duration retryBackoff();
+    /** Completion tokens reserved for a process that sets no max_tokens. */
+    @WithDefault("512")
+    int defaultMaxTokens();
+
+    /** Times an invalid answer (not a label, JSON not valid against the schema) is asked again. */
+    @WithDefault("2")
+    int maxReasks();
+
+    /** Send extract's JSON Schema as the provider's response format (OpenAI json_schema). */
+    @WithDefault("true")
+    boolean jsonSchemaResponseFormat();
+
+    RateLimit rateLimit();
+
+    Retry retry();
+
+    Breaker breaker();
+
+    Cache cache();
+
+    /** Prices per million tokens by model name (or name prefix), for the cost of each result. */
+    Map<String, Price> prices();
+
+    interface RateLimit {
+        /** The provider's request limit per minute; 0 until the provider's headers tell. */
+        @WithDefault("0")
+        int requestsPerMinute();
+
+        /** The provider's token limit per minute; 0 until the provider's headers tell. */
+        @WithDefault("0")
+        int tokensPerMinute();
+    }
+
+    interface Retry {
+        /** Calls per task at most, the first included (re-asks not counted). */
+        @WithDefault("8")
+        int maxAttempts();
+
+        @WithDefault("500ms")
+        Duration baseDelay();
+
+        @WithDefault("30s")
+        Duration maxDelay();
+
+        /** After this long a task that keeps failing transiently is Failed. */
+        @WithDefault("10m")
+        Duration maxElapsed();
+    }
+
+    interface Breaker {
+        /** Transient failures in a row that open the circuit. */
+        @WithDefault("5")
+        int failureThreshold();
+
+        /** How long an open circuit holds calls before one probe goes through. */
+        @WithDefault("10s")
+        Duration cooldown();
+    }
+
+    interface Cache {
+        /** Answers kept; 0 turns the cache off. */
+        @WithDefault("10000")
+        int size();
+    }
+
+    interface Price {
+        double inputPerMillion();
+
+        double outputPerMillion();
+    }
 }

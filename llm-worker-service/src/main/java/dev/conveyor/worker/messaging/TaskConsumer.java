@@ -1,13 +1,6 @@
 package dev.conveyor.worker.messaging;
 
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -16,17 +9,16 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.conveyor.common.kafka.ConsumerLoop;
 import dev.conveyor.common.kafka.TopicAdmin;
-import dev.conveyor.schemas.TaskIssued;
 import dev.conveyor.schemas.kafka.Topics;
 import dev.conveyor.worker.config.KafkaConfig;
 import dev.conveyor.worker.config.WorkerConfig;
+import dev.conveyor.worker.service.HaltedRuns;
 import dev.conveyor.worker.service.TaskProcessor;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
-/** Prepares the topics at start, then consumes tasks until shutdown. */
+/** Prepares the topics at start, then consumes tasks and run controls until shutdown. */
 @ApplicationScoped
 public class TaskConsumer {
 
@@ -38,18 +30,18 @@ public class TaskConsumer {
     private final KafkaConfig kafka;
     private final WorkerConfig worker;
     private final TaskProcessor processor;
-    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final HaltedRuns halted;
 
-    private ExecutorService calls;
-    private ResultPublisher publisher;
-    private ConsumerLoop<TaskIssued> loop;
+    private RunControlsListener controls;
+    private TaskPipeline pipeline;
 
     public TaskConsumer(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, KafkaConfig kafka,
-            WorkerConfig worker, TaskProcessor processor) {
+            WorkerConfig worker, TaskProcessor processor, HaltedRuns halted) {
         this.bootstrapServers = bootstrapServers;
         this.kafka = kafka;
         this.worker = worker;
         this.processor = processor;
+        this.halted = halted;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -58,56 +50,30 @@ public class TaskConsumer {
                     + " at least 1, got " + worker.concurrency() + " and " + worker.maxPollRecords());
         }
         TopicAdmin.ensure(bootstrapServers, kafka.replicationFactor(), kafka.startupTimeout(),
-                List.of(Topics.LLM_TASKS, Topics.LLM_RESULTS, Topics.DEAD_LETTER));
-        calls = callPool(worker.concurrency());
-        publisher = new KafkaResultPublisher(bootstrapServers, worker.groupId() + "-results-"
-                + ProcessHandle.current().pid(), worker.publishTimeout());
-        loop = ConsumerLoop.builder(SERVICE, TaskIssued.class)
-                .bootstrapServers(bootstrapServers)
-                .groupId(worker.groupId())
-                .topic(Topics.LLM_TASKS)
-                .maxPollRecords(worker.maxPollRecords())
-                .retryBackoff(worker.retryBackoff())
-                .handler(new TaskBatchHandler(processor, calls, publisher, stopping::get))
-                .build()
-                .start();
-        LOG.info("consuming {} as group {} with {} concurrent model calls", Topics.LLM_TASKS.name(),
-                worker.groupId(), worker.concurrency());
+                List.of(Topics.LLM_TASKS, Topics.LLM_RESULTS, Topics.RUN_CONTROLS, Topics.DEAD_LETTER));
+        controls = new RunControlsListener(bootstrapServers, halted).start();
+        pipeline = new TaskPipeline(SERVICE, bootstrapServers, worker.groupId(), worker.maxPollRecords(),
+                worker.concurrency(), worker.commitInterval(), worker.publishTimeout(), processor).start();
+        LOG.info("consuming {} as group {}: up to {} tasks in flight on {} threads", Topics.LLM_TASKS.name(),
+                worker.groupId(), worker.concurrency(), CallThreads.virtual() ? "virtual" : "platform");
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        stopping.set(true);
-        if (calls != null) {
-            // Interrupts calls in flight and cancels queued ones, so the handler stops waiting
-            // and leaves the batch uncommitted.
-            calls.shutdownNow().forEach(queued -> {
-                if (queued instanceof Future<?> call) {
-                    call.cancel(false);
-                }
-            });
+        if (pipeline != null) {
+            pipeline.close();
         }
-        if (loop != null) {
-            loop.close();
+        if (controls != null) {
+            controls.close();
         }
-        if (publisher != null) {
-            publisher.close();
-        }
+    }
+
+    /** Tasks taken and not yet written back. */
+    public int inFlight() {
+        return pipeline == null ? 0 : pipeline.inFlight();
     }
 
     /** True while the consumer polls: from start until shutdown or an unexpected stop. */
     public boolean isRunning() {
-        return loop != null && loop.isRunning() && !stopping.get();
-    }
-
-    private static ExecutorService callPool(int size) {
-        AtomicInteger ids = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "llm-call-" + ids.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
+        return pipeline != null && pipeline.isRunning();
     }
 }

@@ -1,113 +1,232 @@
 package dev.conveyor.worker.service;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
-
-import jakarta.enterprise.context.ApplicationScoped;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.conveyor.schemas.BuiltInProcesses;
+import dev.conveyor.schemas.ProcessStep;
+import dev.conveyor.schemas.ProcessType;
 import dev.conveyor.schemas.TaskFinished;
 import dev.conveyor.schemas.TaskIssued;
 import dev.conveyor.schemas.TaskOutcome;
-import dev.conveyor.worker.ProcessKind;
 import dev.conveyor.worker.Prompt;
-import dev.conveyor.worker.SentimentLabel;
-import dev.conveyor.worker.config.WorkerConfig;
-import dev.langchain4j.data.message.SystemMessage;
-import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.output.TokenUsage;
 
 /**
- * Runs one task: builds the prompt, calls the model, checks the answer. Never throws for a task
- * that fails (bad input, provider error, unusable answer): the failure becomes a FAILED result
- * with its reason, so one bad task never holds back its batch.
+ * Runs one task to its result: skips it when its run is halted, answers it from the cache when
+ * an identical request was answered before, otherwise calls the model through the rate gate,
+ * retrying what is worth retrying, and re-asks a bounded number of times when the answer is not
+ * what the process asked for. Every ending of a task is a result with its reason; only a worker
+ * that is stopping throws ({@link java.util.concurrent.CancellationException}), and then the task
+ * is left for redelivery.
  */
-@ApplicationScoped
 public class TaskProcessor {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskProcessor.class);
 
-    private final ChatModel model;
+    /** Why a task gives up without a usable answer. */
+    static final class GiveUp extends RuntimeException {
+        final int attempts;
+
+        GiveUp(String reason, int attempts) {
+            super(reason, null, false, false);
+            this.attempts = attempts;
+        }
+    }
+
+    /** What the calls of one task came to. */
+    record Outcome(String answer, String problem, String rawAnswer, String model, int promptTokens,
+            int completionTokens, int attempts) {
+        boolean valid() {
+            return problem == null;
+        }
+    }
+
+    /** Settings the processor needs. */
+    public record Settings(boolean useTaskModel, String configuredModel, int defaultMaxTokens, int maxReasks,
+            RetryPolicy retry, Duration callTimeout) {
+    }
+
+    private final ModelCaller caller;
+    private final ProviderGate gate;
+    private final ResponseCache cache;
+    private final PriceTable prices;
+    private final HaltedRuns halted;
     private final PromptFactory prompts;
     private final FailureReasons reasons;
-    private final boolean useTaskModel;
+    private final Settings settings;
 
-    public TaskProcessor(ChatModel model, PromptFactory prompts, FailureReasons reasons, WorkerConfig config) {
-        this.model = model;
+    public TaskProcessor(ModelCaller caller, ProviderGate gate, ResponseCache cache, PriceTable prices,
+            HaltedRuns halted, PromptFactory prompts, FailureReasons reasons, Settings settings) {
+        this.caller = caller;
+        this.gate = gate;
+        this.cache = cache;
+        this.prices = prices;
+        this.halted = halted;
         this.prompts = prompts;
         this.reasons = reasons;
-        this.useTaskModel = config.useTaskModel();
+        this.settings = settings;
     }
 
     public TaskFinished process(TaskIssued task) {
-        String requestedModel = requestedModel(task);
+        long start = System.nanoTime();
+        ProcessStep process = BuiltInProcesses.of(task);
+        String model = model(task, process);
+        Optional<String> haltedBecause = halted.reason(task.getRunId());
+        if (haltedBecause.isPresent()) {
+            return finished(task, model, start).setOutcome(TaskOutcome.SKIPPED)
+                    .setError("run halted: " + haltedBecause.get()).setAttempts(0).build();
+        }
         Prompt prompt;
         try {
-            prompt = prompts.forTask(task.getProcessName(), task.getInputs());
+            prompt = prompts.forTask(process, task.getInputs());
         } catch (InvalidTaskException e) {
-            return failed(task, requestedModel, e.getMessage(), 0, null);
+            return finished(task, model, start).setOutcome(TaskOutcome.FAILED).setError(e.getMessage())
+                    .setAttempts(0).build();
         }
-
-        ChatRequest.Builder request = ChatRequest.builder()
-                .messages(SystemMessage.from(prompt.system()), UserMessage.from(prompt.user()));
-        if (useTaskModel && !isBlank(task.getModel())) {
-            request.modelName(task.getModel());
-        }
-
-        long start = System.nanoTime();
-        ChatResponse response;
+        ModelRequest request = new ModelRequest(model, prompt.system(),
+                List.of(new ModelRequest.Turn(false, prompt.user())), process.getTemperature(),
+                process.getMaxTokens(), process.getType() == ProcessType.EXTRACT ? process.getJsonSchema() : null,
+                process, task.getInputs());
         try {
-            response = model.chat(request.build());
-        } catch (RuntimeException e) {
-            String reason = reasons.of(e);
-            LOG.warn("task {} ({}) failed: {}", task.getTaskId(), task.getProcessName(), reason);
-            return failed(task, requestedModel, reason, elapsedMillis(start), null);
+            ResponseCache.Lookup<Outcome> lookup = cache.get(ResponseCache.key(request),
+                    () -> ask(task, process, request), Outcome::valid);
+            return toResult(task, lookup.value(), lookup.hit(), start);
+        } catch (GiveUp e) {
+            LOG.warn("task {} ({}) failed after {} attempts: {}", task.getTaskId(), task.getProcessName(), e.attempts,
+                    e.getMessage());
+            TaskOutcome outcome = e.getMessage().startsWith("run halted") ? TaskOutcome.SKIPPED : TaskOutcome.FAILED;
+            return finished(task, model, start).setOutcome(outcome).setError(e.getMessage())
+                    .setAttempts(e.attempts).build();
         }
-        long latencyMs = elapsedMillis(start);
+    }
 
-        String answeredBy = Optional.ofNullable(response.modelName()).filter(m -> !m.isBlank()).orElse(requestedModel);
-        String answer = response.aiMessage() == null ? null : response.aiMessage().text();
-        if (isBlank(answer)) {
-            return failed(task, answeredBy, "the model returned an empty answer", latencyMs, response.tokenUsage());
+    private TaskFinished toResult(TaskIssued task, Outcome outcome, boolean cached, long start) {
+        TaskFinished.Builder result = finished(task, outcome.model(), start).setCached(cached);
+        if (cached) {
+            // No call was made: nothing was spent on this task.
+            result.setAttempts(0);
+        } else {
+            result.setAttempts(outcome.attempts())
+                    .setPromptTokens(outcome.promptTokens())
+                    .setCompletionTokens(outcome.completionTokens())
+                    .setCostUsd(prices.cost(outcome.model(), outcome.promptTokens(), outcome.completionTokens()));
         }
-        if (ProcessKind.of(task.getProcessName()) == ProcessKind.SENTIMENT) {
-            Optional<SentimentLabel> label = SentimentLabel.fromAnswer(answer);
-            if (label.isEmpty()) {
-                return failed(task, answeredBy, reasons.redact("answer \"" + answer.strip() + "\" is not one of "
-                        + SentimentLabel.CHOICES), latencyMs, response.tokenUsage());
+        if (outcome.valid()) {
+            return result.setOutcome(TaskOutcome.COMPLETED).setOutput(outcome.answer()).build();
+        }
+        return result.setOutcome(TaskOutcome.FAILED).setOutput(outcome.rawAnswer())
+                .setError(reasons.redact(outcome.problem())).build();
+    }
+
+    /** Calls the model until the answer is valid or the re-asks are used up. */
+    private Outcome ask(TaskIssued task, ProcessStep process, ModelRequest first) {
+        ModelRequest request = first;
+        int promptTokens = 0;
+        int completionTokens = 0;
+        int attempts = 0;
+        for (int reask = 0;; reask++) {
+            Attempted attempted = callWithRetries(task, request);
+            attempts += attempted.calls;
+            ModelReply reply = attempted.reply;
+            promptTokens += reply.promptTokens();
+            completionTokens += reply.completionTokens();
+            AnswerValidator.Verdict verdict = AnswerValidator.check(process, reply.text());
+            if (verdict.valid()) {
+                return new Outcome(verdict.answer(), null, null, reply.model(), promptTokens, completionTokens,
+                        attempts);
             }
-            answer = label.get().name();
+            if (reask >= settings.maxReasks() || reply.text() == null) {
+                return new Outcome(null, verdict.problem() + (reask > 0 ? " (after " + reask + " re-asks)" : ""),
+                        reply.text(), reply.model(), promptTokens, completionTokens, attempts);
+            }
+            request = request.followUp(reply.text(), "Your answer is not acceptable: " + verdict.problem() + ". "
+                    + PromptFactory.answerRules(process));
         }
-        return finished(task, answeredBy, latencyMs, response.tokenUsage())
-                .setOutcome(TaskOutcome.COMPLETED)
-                .setOutput(answer.strip())
-                .build();
     }
 
-    private String requestedModel(TaskIssued task) {
-        if (useTaskModel && !isBlank(task.getModel())) {
-            return task.getModel();
+    private record Attempted(ModelReply reply, int calls) {
+    }
+
+    private Attempted callWithRetries(TaskIssued task, ModelRequest request) {
+        long start = System.nanoTime();
+        int failed = 0;
+        while (true) {
+            Optional<String> haltedBecause = halted.reason(task.getRunId());
+            if (haltedBecause.isPresent()) {
+                throw new GiveUp("run halted: " + haltedBecause.get(), failed);
+            }
+            ProviderGate.Permit permit = null;
+            long callStart = System.nanoTime();
+            try {
+                if (caller.isRemote()) {
+                    int maxTokens = request.maxTokens() == null ? settings.defaultMaxTokens() : request.maxTokens();
+                    permit = gate.acquire(request.estimatedPromptTokens() + (long) maxTokens);
+                }
+                callStart = System.nanoTime();
+                ModelReply reply = caller.call(request);
+                if (permit != null) {
+                    gate.settle(permit, (long) reply.promptTokens() + reply.completionTokens());
+                }
+                return new Attempted(reply, failed + 1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw stopping();
+            } catch (UnsupportedOperationException e) {
+                throw new GiveUp(e.getMessage(), failed);
+            } catch (RuntimeException e) {
+                long callNanos = System.nanoTime() - callStart;
+                // A call that lasted the whole client timeout timed out, whatever the client threw.
+                boolean timedOut = callNanos >= settings.callTimeout().toNanos() * 95 / 100;
+                CallFailure failure = timedOut ? new CallFailure(CallFailure.Kind.TRANSIENT, 0) : CallFailure.of(e);
+                if (permit != null) {
+                    gate.release(permit, failure);
+                }
+                failed++;
+                String reason = timedOut ? "model call timed out after "
+                        + settings.callTimeout().toMillis() + " ms" : reasons.of(e);
+                if (!failure.retryable()) {
+                    throw new GiveUp(reason, failed);
+                }
+                Duration delay = settings.retry().delay(failed, Optional.empty());
+                if (!settings.retry().mayRetry(failed, System.nanoTime() - start, delay)) {
+                    throw new GiveUp("gave up after " + failed + " attempts over "
+                            + Duration.ofNanos(System.nanoTime() - start).toSeconds() + " s: " + reason, failed);
+                }
+                LOG.debug("task {} attempt {} failed ({}), retrying in {} ms", task.getTaskId(), failed, reason,
+                        delay.toMillis());
+                try {
+                    Thread.sleep(delay.toMillis()); // back-off between attempts of this task
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw stopping();
+                }
+            }
         }
-        String configured = model.defaultRequestParameters() == null ? null
-                : model.defaultRequestParameters().modelName();
-        return isBlank(configured) ? String.valueOf(task.getModel()) : configured;
     }
 
-    private static TaskFinished failed(TaskIssued task, String modelName, String reason, long latencyMs,
-            TokenUsage usage) {
-        return finished(task, modelName, latencyMs, usage)
-                .setOutcome(TaskOutcome.FAILED)
-                .setError(reason)
-                .build();
+    /** Stopping is not an ending of the task: it gets no result and is redelivered. */
+    private static java.util.concurrent.CancellationException stopping() {
+        return new java.util.concurrent.CancellationException("the worker is stopping");
     }
 
-    private static TaskFinished.Builder finished(TaskIssued task, String modelName, long latencyMs,
-            TokenUsage usage) {
+    private String model(TaskIssued task, ProcessStep process) {
+        if (settings.useTaskModel()) {
+            if (process.getModel() != null && !process.getModel().isBlank()) {
+                return process.getModel();
+            }
+            if (task.getModel() != null && !task.getModel().isBlank()) {
+                return task.getModel();
+            }
+        }
+        return settings.configuredModel();
+    }
+
+    private static TaskFinished.Builder finished(TaskIssued task, String model, long startNanos) {
         return TaskFinished.newBuilder()
                 .setTaskId(task.getTaskId())
                 .setRunId(task.getRunId())
@@ -116,23 +235,9 @@ public class TaskProcessor {
                 .setSourceConnection(task.getSourceConnection())
                 .setProcessName(task.getProcessName())
                 .setStageIndex(task.getStageIndex())
-                .setModel(modelName)
+                .setModel(model == null ? "" : model)
                 .setIssuedAt(task.getIssuedAt())
                 .setFinishedAt(Instant.now())
-                .setLatencyMs(latencyMs)
-                .setPromptTokens(tokens(usage == null ? null : usage.inputTokenCount()))
-                .setCompletionTokens(tokens(usage == null ? null : usage.outputTokenCount()));
-    }
-
-    private static int tokens(Integer count) {
-        return count == null ? 0 : count;
-    }
-
-    private static long elapsedMillis(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1_000_000;
-    }
-
-    private static boolean isBlank(String s) {
-        return s == null || s.isBlank();
+                .setLatencyMs((System.nanoTime() - startNanos) / 1_000_000);
     }
 }

@@ -1,128 +1,193 @@
 package dev.conveyor.worker.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 
 import dev.conveyor.schemas.TaskFinished;
 import dev.conveyor.schemas.TaskIssued;
 import dev.conveyor.schemas.TaskOutcome;
-import dev.conveyor.worker.StubChatModel;
-import dev.conveyor.worker.TestConfig;
 import dev.conveyor.worker.Tasks;
-import dev.langchain4j.data.message.AiMessage;
-import dev.langchain4j.data.message.SystemMessage;
-import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.HttpException;
-import dev.langchain4j.model.chat.response.ChatResponse;
 
 class TaskProcessorTest {
 
-    private static final String KEY = "sk-unit-test-key-42";
+    /** A model that plays back scripted answers or failures and records what it was asked. */
+    static final class ScriptedModel implements ModelCaller {
+        final Deque<Function<ModelRequest, ModelReply>> script = new ArrayDeque<>();
+        final List<ModelRequest> requests = new ArrayList<>();
+
+        ScriptedModel then(String answer) {
+            script.add(r -> new ModelReply(answer, "gpt-4o-mini-2024-07-18", 100, 10));
+            return this;
+        }
+
+        ScriptedModel thenFail(RuntimeException e) {
+            script.add(r -> {
+                throw e;
+            });
+            return this;
+        }
+
+        @Override
+        public synchronized ModelReply call(ModelRequest request) {
+            requests.add(request);
+            return script.isEmpty() ? new ModelReply("Neutral", "m", 1, 1) : script.poll().apply(request);
+        }
+    }
+
+    private final ScriptedModel model = new ScriptedModel();
+    private final HaltedRuns halted = new HaltedRuns();
+    private final ResponseCache cache = new ResponseCache(100);
+
+    private TaskProcessor processor(int maxAttempts) {
+        return new TaskProcessor(model, new ProviderGate(0, 0, 100, Duration.ofSeconds(1)), cache,
+                new PriceTable(Map.of("gpt-4o-mini", new PriceTable.Price(0.15, 0.60))), halted, new PromptFactory(),
+                new FailureReasons(Optional.of("sk-secret-key-123456")),
+                new TaskProcessor.Settings(true, "configured", 256, 2,
+                        new RetryPolicy(maxAttempts, Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofSeconds(5)),
+                        Duration.ofSeconds(30)));
+    }
+
+    private static TaskIssued sentiment(String text) {
+        return Tasks.task("sentiment", Map.of("c", text), "gpt-4o-mini");
+    }
 
     @Test
-    void shouldSendASystemAndAUserMessageNamingTheTasksModel() {
-        StubChatModel model = StubChatModel.answering("positive.");
-        TaskIssued task = Tasks.task("sentiment", Map.of("c", "I love it"), "gpt-4");
+    void shouldRetryTransientFailuresThenComplete() {
+        model.thenFail(new HttpException(503, "overloaded")).thenFail(new HttpException(429, "slow down"))
+                .then("Positive");
 
-        TaskFinished result = processor(model, true).process(task);
+        TaskFinished result = processor(5).process(sentiment("I love it"));
 
         assertThat(result.getOutcome()).isEqualTo(TaskOutcome.COMPLETED);
         assertThat(result.getOutput()).isEqualTo("Positive");
-        assertThat(result.getModel()).isEqualTo("gpt-4");
-        assertThat(result.getPromptTokens()).isEqualTo(7);
-        assertThat(result.getCompletionTokens()).isEqualTo(2);
-        assertThat(result.getStageIndex()).isEqualTo(1);
-        assertThat(result.getIssuedAt()).isEqualTo(task.getIssuedAt());
-        assertThat(model.requests()).singleElement().satisfies(request -> {
-            assertThat(request.modelName()).isEqualTo("gpt-4");
-            assertThat(request.messages()).hasSize(2);
-            assertThat(request.messages().get(0)).isInstanceOf(SystemMessage.class);
-            assertThat(((UserMessage) request.messages().get(1)).singleText()).isEqualTo("<row>\nI love it\n</row>");
-        });
+        assertThat(result.getAttempts()).isEqualTo(3);
+        assertThat(model.requests).hasSize(3);
     }
 
     @Test
-    void shouldUseTheConfiguredModelWhenTaskModelsAreOff() {
-        StubChatModel model = new StubChatModel("configured-model",
-                request -> StubChatModel.response("A short summary.", null));
-        TaskIssued task = Tasks.task("summary", Map.of("c", "Long text"), "gpt-4");
+    void shouldFailAPermanentErrorAtOnce() {
+        model.thenFail(new HttpException(400, "{\"error\":{\"message\":\"context length exceeded\"}}"));
 
-        TaskFinished result = processor(model, false).process(task);
-
-        assertThat(model.requests()).singleElement()
-                .satisfies(request -> assertThat(request.modelName()).isEqualTo("configured-model"));
-        assertThat(result.getOutput()).isEqualTo("A short summary.");
-        assertThat(result.getModel()).as("no model in the answer: the requested one").isEqualTo("configured-model");
-    }
-
-    @Test
-    void shouldReportTheModelThatAnswered() {
-        StubChatModel model = new StubChatModel("d", request -> StubChatModel.response("Neutral", "gpt-4-0613"));
-
-        TaskFinished result = processor(model, true).process(Tasks.task("sentiment", Map.of("c", "ok"), "gpt-4"));
-
-        assertThat(result.getModel()).isEqualTo("gpt-4-0613");
-    }
-
-    @Test
-    void shouldTurnAThrowingCallIntoAFailedResultWithoutTheKey() {
-        StubChatModel model = new StubChatModel("d", request -> {
-            throw new HttpException(401, "{\"error\":{\"message\":\"Incorrect API key provided: " + KEY + "\"}}");
-        });
-
-        TaskFinished result = processor(model, true).process(Tasks.task("sentiment", Map.of("c", "x"), "gpt-4"));
+        TaskFinished result = processor(5).process(sentiment("I love it"));
 
         assertThat(result.getOutcome()).isEqualTo(TaskOutcome.FAILED);
-        assertThat(result.getError()).startsWith("model call failed with HTTP 401: Incorrect API key provided")
-                .doesNotContain(KEY);
-        assertThat(result.getOutput()).isNull();
+        assertThat(result.getError()).contains("400").contains("context length exceeded");
+        assertThat(result.getAttempts()).isEqualTo(1);
+        assertThat(model.requests).hasSize(1);
     }
 
     @Test
-    void shouldFailAnAnswerThatIsNotALabelKeepingTheRawAnswer() {
-        TaskFinished result = processor(StubChatModel.answering("  I think mixed  "), true)
-                .process(Tasks.task("sentiment", Map.of("c", "x"), "gpt-4"));
+    void shouldFailAfterTheRetryBudgetNeverDropTheTask() {
+        for (int i = 0; i < 3; i++) {
+            model.thenFail(new HttpException(500, "down"));
+        }
+
+        TaskFinished result = processor(3).process(sentiment("I love it"));
 
         assertThat(result.getOutcome()).isEqualTo(TaskOutcome.FAILED);
-        assertThat(result.getError()).isEqualTo("answer \"I think mixed\" is not one of Positive, Negative, Neutral");
+        assertThat(result.getError()).startsWith("gave up after 3 attempts");
+        assertThat(model.requests).hasSize(3);
     }
 
     @Test
-    void shouldFailAnEmptyAnswer() {
-        StubChatModel model = new StubChatModel("d",
-                request -> ChatResponse.builder().aiMessage(AiMessage.from(" ")).build());
+    void shouldReAskAnInvalidAnswerWithTheReason() {
+        model.then("Kind of good").then("Positive");
 
-        TaskFinished result = processor(model, true).process(Tasks.task("summary", Map.of("c", "x"), "gpt-4"));
+        TaskFinished result = processor(3).process(sentiment("I love it"));
 
-        assertThat(result.getOutcome()).isEqualTo(TaskOutcome.FAILED);
-        assertThat(result.getError()).isEqualTo("the model returned an empty answer");
+        assertThat(result.getOutcome()).isEqualTo(TaskOutcome.COMPLETED);
+        assertThat(result.getOutput()).isEqualTo("Positive");
+        assertThat(result.getAttempts()).isEqualTo(2);
+        assertThat(result.getPromptTokens()).isEqualTo(200);
+        ModelRequest reAsk = model.requests.get(1);
+        assertThat(reAsk.turns()).hasSize(3);
+        assertThat(reAsk.turns().get(1).text()).isEqualTo("Kind of good");
+        assertThat(reAsk.turns().get(2).text()).contains("is not one of Positive, Negative, Neutral");
     }
 
     @Test
-    void shouldFailAnEmptyColumnWithoutCallingTheModel() {
-        StubChatModel model = StubChatModel.answering("Positive");
+    void shouldPriceTheCallsByTheAnsweringModel() {
+        model.then("Positive");
 
-        TaskFinished result = processor(model, true).process(Tasks.task("sentiment", Map.of("c", ""), "gpt-4"));
+        TaskFinished result = processor(3).process(sentiment("I love it"));
 
-        assertThat(result.getOutcome()).isEqualTo(TaskOutcome.FAILED);
-        assertThat(result.getError()).isEqualTo("column c is empty");
-        assertThat(model.requests()).isEmpty();
+        // 100 prompt tokens at $0.15/M and 10 completion tokens at $0.60/M, by the model's name prefix
+        assertThat(result.getCostUsd()).isCloseTo(0.000021, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(result.getModel()).isEqualTo("gpt-4o-mini-2024-07-18");
     }
 
     @Test
-    void shouldKeepAGenericAnswerAsItIs() {
-        TaskFinished result = processor(StubChatModel.answering("Bonjour\n"), true)
-                .process(Tasks.task("translate", Map.of("c", "Hello"), "gpt-4"));
+    void shouldAnswerAnIdenticalRequestFromTheCacheWithoutSpending() {
+        model.then("Negative");
+        TaskProcessor processor = processor(3);
 
-        assertThat(result.getOutput()).isEqualTo("Bonjour");
+        TaskFinished first = processor.process(sentiment("This is boring."));
+        TaskFinished second = processor.process(sentiment("This is boring."));
+
+        assertThat(first.getCached()).isFalse();
+        assertThat(second.getCached()).isTrue();
+        assertThat(second.getOutput()).isEqualTo("Negative");
+        assertThat(second.getCostUsd()).isZero();
+        assertThat(second.getPromptTokens()).isZero();
+        assertThat(model.requests).hasSize(1);
+        assertThat(cache.hits()).isEqualTo(1);
     }
 
-    static TaskProcessor processor(StubChatModel model, boolean useTaskModel) {
-        return new TaskProcessor(model, new PromptFactory(), new FailureReasons(Optional.of(KEY)),
-                TestConfig.worker(useTaskModel, 4));
+    @Test
+    void shouldNotCacheAnInvalidAnswer() {
+        model.then("??").then("??").then("??").then("Positive");
+        TaskProcessor processor = processor(3);
+
+        assertThat(processor.process(sentiment("x")).getOutcome()).isEqualTo(TaskOutcome.FAILED);
+        TaskFinished again = processor.process(sentiment("x"));
+
+        assertThat(again.getOutcome()).isEqualTo(TaskOutcome.COMPLETED);
+        assertThat(again.getCached()).isFalse();
+    }
+
+    @Test
+    void shouldSkipATaskOfAHaltedRunWithoutACall() {
+        TaskIssued task = sentiment("I love it");
+        halted.halt(task.getRunId(), "budget reached");
+
+        TaskFinished result = processor(3).process(task);
+
+        assertThat(result.getOutcome()).isEqualTo(TaskOutcome.SKIPPED);
+        assertThat(result.getError()).isEqualTo("run halted: budget reached");
+        assertThat(model.requests).isEmpty();
+    }
+
+    @Test
+    void shouldLeaveATaskCutShortByShutdownWithoutAResult() {
+        model.thenFail(new HttpException(500, "down"));
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> processor(3).process(sentiment("I love it")))
+                    .isInstanceOf(CancellationException.class);
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void shouldNeverPutTheKeyInAReason() {
+        model.thenFail(new HttpException(401, "Incorrect API key provided: sk-secret-key-123456"));
+
+        TaskFinished result = processor(3).process(sentiment("I love it"));
+
+        assertThat(result.getError()).doesNotContain("sk-secret-key-123456");
     }
 }

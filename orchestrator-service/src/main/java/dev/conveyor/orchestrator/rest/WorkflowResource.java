@@ -13,6 +13,11 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.conveyor.common.rest.ProblemException;
 import dev.conveyor.orchestrator.RunView;
 import dev.conveyor.orchestrator.WorkflowView;
@@ -22,6 +27,9 @@ import dev.conveyor.orchestrator.streams.StateQueries;
 @Path("/workflows")
 @Produces(MediaType.APPLICATION_JSON)
 public class WorkflowResource {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final WorkflowService workflows;
 
@@ -42,13 +50,28 @@ public class WorkflowResource {
         return workflows.get(workflowId);
     }
 
+    /**
+     * The body ({@code {"budget": {...}}}) is optional, so it is taken as text: a request without
+     * a body or a content type is a run without a budget.
+     */
     @POST
     @Path("/{workflowId}/runs")
-    public Response startRun(@PathParam("workflowId") String workflowId) {
-        RunView run = workflows.startRun(workflowId);
+    public Response startRun(@PathParam("workflowId") String workflowId, String body) {
+        RunView run = workflows.startRun(workflowId, parse(body));
         return Response.accepted(run)
                 .location(URI.create("/workflows/" + workflowId + "/runs/" + run.runId()))
                 .build();
+    }
+
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ProblemException.badRequest("body", "malformed JSON: " + e.getOriginalMessage());
+        }
     }
 
     /** Found here, redirected to the instance that owns the run, or 404. */

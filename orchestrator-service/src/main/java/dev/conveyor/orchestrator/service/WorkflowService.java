@@ -1,12 +1,18 @@
 package dev.conveyor.orchestrator.service;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.conveyor.common.rest.Problem.FieldError;
 import dev.conveyor.common.rest.ProblemException;
+import dev.conveyor.orchestrator.ProcessSteps;
 import dev.conveyor.orchestrator.RunView;
 import dev.conveyor.orchestrator.WorkflowView;
 import dev.conveyor.orchestrator.client.SourceCatalogue;
@@ -59,7 +65,16 @@ public class WorkflowService {
         return WorkflowView.of(workflow(workflowId));
     }
 
-    public RunView startRun(String workflowId) {
+    /** Starts a run; {@code body} is the optional request body (null when there is none). */
+    public RunView startRun(String workflowId, JsonNode body) {
+        List<FieldError> errors = new ArrayList<>();
+        if (!isUuid(workflowId)) {
+            errors.add(new FieldError("workflow_id", "must be a UUID"));
+        }
+        RunBudget budget = RunBudget.read(body, errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.badRequest(errors);
+        }
         WorkflowDefined workflow = workflow(workflowId);
         SourceProfile source = sources.find(workflow.getSourceConnection())
                 .orElseThrow(() -> ProblemException.badRequest("source_connection",
@@ -68,10 +83,12 @@ public class WorkflowService {
                 .setRunId(UUID.randomUUID().toString())
                 .setWorkflowId(workflow.getWorkflowId())
                 .setSourceConnection(workflow.getSourceConnection())
-                .setProcesses(workflow.getProcesses())
+                .setProcesses(ProcessSteps.current(workflow.getProcesses()))
                 .setModel(workflow.getModel())
                 .setExpectedRows(source.rowCount())
                 .setRequestedAt(Instant.ofEpochMilli(System.currentTimeMillis()))
+                .setMaxCostUsd(budget.maxCostUsd())
+                .setMaxTokens(budget.maxTokens())
                 .build();
         publisher.publish(Topics.RUN_COMMANDS, command.getRunId(), command);
         return RunView.requested(command);
@@ -91,10 +108,17 @@ public class WorkflowService {
     }
 
     private static void requireUuid(String value, String field) {
+        if (!isUuid(value)) {
+            throw ProblemException.badRequest(field, "must be a UUID");
+        }
+    }
+
+    private static boolean isUuid(String value) {
         try {
             UUID.fromString(value);
+            return true;
         } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest(field, "must be a UUID");
+            return false;
         }
     }
 }

@@ -13,11 +13,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.conveyor.common.rest.Problem.FieldError;
 import dev.conveyor.orchestrator.client.SourceProfile;
 import dev.conveyor.orchestrator.rest.CreateWorkflowRequest;
+import dev.conveyor.orchestrator.service.ProcessDefinitionReader.ReadProcess;
 import dev.conveyor.schemas.ProcessStep;
 
 /**
  * Checks a workflow request whole and names every offending field: a workflow is accepted only
- * when each of its processes can run on every row of its source.
+ * when each of its processes is a complete definition ({@link ProcessDefinitionReader}) and
+ * every column its template reads is in every row of its source.
  */
 public final class WorkflowValidator {
 
@@ -38,7 +40,7 @@ public final class WorkflowValidator {
         }
         requireText(request.workflowName(), "workflow_name", errors);
         requireText(request.model(), "model", errors);
-        List<ProcessStep> steps = processes(request.processes(), errors);
+        List<ReadProcess> processes = processes(request.processes(), errors);
 
         // The catalogue is asked only about a request that is otherwise valid.
         if (requireText(request.sourceConnection(), "source_connection", errors) && errors.isEmpty()) {
@@ -47,47 +49,54 @@ public final class WorkflowValidator {
                 errors.add(new FieldError("source_connection", "unknown source '" + request.sourceConnection()
                         + "': no rows have been ingested for it"));
             } else {
-                for (ProcessStep step : steps) {
-                    long missing = source.get().rowsMissing(step.getColumn());
-                    if (missing > 0) {
-                        errors.add(new FieldError("processes." + step.getName(), "column '" + step.getColumn()
-                                + "' is missing in " + missing + " of " + source.get().rowCount() + " rows of source '"
-                                + request.sourceConnection() + "'"));
-                    }
-                }
+                processes.forEach(process -> checkColumns(process, request.sourceConnection(), source.get(), errors));
             }
         }
-        return new Validated(steps, errors);
+        return new Validated(processes.stream().map(ReadProcess::step).toList(), errors);
     }
 
-    private static List<ProcessStep> processes(JsonNode processes, List<FieldError> errors) {
+    /** Every column a process reads must be in every row of the source. */
+    private static void checkColumns(ReadProcess process, String sourceName, SourceProfile source,
+            List<FieldError> errors) {
+        for (String column : process.step().getColumns()) {
+            long missing = source.rowsMissing(column);
+            if (missing <= 0) {
+                continue;
+            }
+            String where = " is missing in " + missing + " of " + source.rowCount() + " rows of source '"
+                    + sourceName + "'";
+            errors.add(new FieldError(process.columnsField(), process.shortForm()
+                    ? "column '" + column + "'" + where
+                    : "placeholder {{" + column + "}}: column '" + column + "'" + where));
+        }
+    }
+
+    private static List<ReadProcess> processes(JsonNode processes, List<FieldError> errors) {
         if (processes == null || processes.isNull()) {
-            errors.add(new FieldError("processes", "is required: an object of process name to column, in run order"));
+            errors.add(new FieldError("processes", "is required: an object of process name to column or process"
+                    + " definition, in run order"));
             return List.of();
         }
         if (!processes.isObject()) {
-            errors.add(new FieldError("processes", "must be an object of process name to column, e.g. "
-                    + "{\"sentiment\": \"data_column_1\"}"));
+            errors.add(new FieldError("processes", "must be an object of process name to column or process"
+                    + " definition, in run order, e.g. {\"sentiment\": \"data_column_1\"}"));
             return List.of();
         }
         if (processes.isEmpty()) {
             errors.add(new FieldError("processes", "must name at least one process"));
             return List.of();
         }
-        List<ProcessStep> steps = new ArrayList<>();
+        List<ReadProcess> read = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = processes.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> entry = it.next();
-            String field = "processes." + entry.getKey();
             if (!PROCESS_NAME.matcher(entry.getKey()).matches()) {
-                errors.add(new FieldError(field, "a process name starts with a letter and has only letters, digits,"
-                        + " '_' and '-' (at most 100)"));
-            } else if (!entry.getValue().isTextual() || entry.getValue().asText().isBlank()) {
-                errors.add(new FieldError(field, "must be the name of the column the process reads"));
+                errors.add(new FieldError("processes." + entry.getKey(), "a process name starts with a letter and"
+                        + " has only letters, digits, '_' and '-' (at most 100)"));
             } else {
-                steps.add(new ProcessStep(entry.getKey(), entry.getValue().asText()));
+                ProcessDefinitionReader.read(entry.getKey(), entry.getValue(), errors).ifPresent(read::add);
             }
         }
-        return steps;
+        return read;
     }
 
     private static boolean requireText(String value, String field, List<FieldError> errors) {

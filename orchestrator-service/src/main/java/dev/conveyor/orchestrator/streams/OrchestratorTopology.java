@@ -7,9 +7,11 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -17,9 +19,11 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 import dev.conveyor.schemas.RowIngested;
+import dev.conveyor.schemas.RunHalted;
 import dev.conveyor.schemas.RunProgress;
 import dev.conveyor.schemas.RunRequested;
 import dev.conveyor.schemas.TaskFinished;
+import dev.conveyor.schemas.TaskIssued;
 import dev.conveyor.schemas.kafka.EventSerde;
 import dev.conveyor.schemas.kafka.TopicSpec;
 import dev.conveyor.schemas.kafka.Topics;
@@ -28,7 +32,8 @@ import dev.conveyor.schemas.kafka.Topics;
  * The orchestration topology. Rows, run commands and results are re-keyed by their
  * {@code source_connection} into co-partitioned repartition topics, so that a run, its rows and
  * its results always meet in the same task and its stores; {@link RunProcessor} then walks each
- * run stage by stage.
+ * run stage by stage, writing tasks to {@code conveyor.llm-tasks} and, when a run's budget is
+ * reached, a {@code RunHalted} to {@code conveyor.run-controls}.
  */
 public final class OrchestratorTopology {
 
@@ -69,10 +74,22 @@ public final class OrchestratorTopology {
         KStream<String, SpecificRecordBase> results = bySource(builder, Topics.LLM_RESULTS, "results-by-source",
                 TaskFinished::getSourceConnection);
 
+        // The processor emits tasks and, when a run's budget is reached, one RunHalted: each goes to its topic.
         rows.merge(runs).merge(results)
                 .process(() -> new RunProcessor(rowWaitTimeout), ROWS_STORE, SOURCE_COUNTS_STORE, RUNS_STORE,
                         RUN_MEMBERS_STORE, WAITING_RUNS_STORE, TASKS_DONE_STORE)
-                .to(Topics.LLM_TASKS.name(), Produced.with(Topics.LLM_TASKS.keySerde(), Topics.LLM_TASKS.valueSerde()));
+                .split(Named.as("run-output-"))
+                .branch((key, value) -> value instanceof TaskIssued, Branched.withConsumer(tasks -> tasks
+                        .mapValues(value -> (TaskIssued) value)
+                        .to(Topics.LLM_TASKS.name(),
+                                Produced.with(Topics.LLM_TASKS.keySerde(), Topics.LLM_TASKS.valueSerde())),
+                        "tasks"))
+                .branch((key, value) -> value instanceof RunHalted, Branched.withConsumer(halts -> halts
+                        .mapValues(value -> (RunHalted) value)
+                        .to(Topics.RUN_CONTROLS.name(),
+                                Produced.with(Topics.RUN_CONTROLS.keySerde(), Topics.RUN_CONTROLS.valueSerde())),
+                        "halts"))
+                .noDefaultBranch();
         return builder.build();
     }
 

@@ -3,9 +3,11 @@ package dev.conveyor.orchestrator.streams;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -19,8 +21,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.conveyor.orchestrator.ProcessSteps;
 import dev.conveyor.schemas.ProcessStep;
 import dev.conveyor.schemas.RowIngested;
+import dev.conveyor.schemas.RunHalted;
 import dev.conveyor.schemas.RunProgress;
 import dev.conveyor.schemas.RunRequested;
 import dev.conveyor.schemas.RunStatus;
@@ -33,14 +37,20 @@ import dev.conveyor.schemas.kafka.TaskIds;
  * sees every row, run and result of a source. A run snapshots the source's rows when it starts;
  * the tasks of process {@code k+1} are emitted only when every member row has a terminal result
  * for process {@code k}, each result counted once.
+ *
+ * <p>Every result adds its cost and tokens to the run's spend. When a budget is reached while the
+ * run is RUNNING, the run becomes BUDGET_EXHAUSTED and one {@link RunHalted} goes out, which
+ * makes the workers end the run's remaining tasks as SKIPPED; the halted run still counts its
+ * stage's results and records {@code completedAt} once they are all in, but issues no further
+ * stage.
  */
-final class RunProcessor implements Processor<String, SpecificRecordBase, String, TaskIssued> {
+final class RunProcessor implements Processor<String, SpecificRecordBase, String, SpecificRecordBase> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunProcessor.class);
     private static final StringSerializer KEYS = new StringSerializer();
 
     private final Duration rowWaitTimeout;
-    private ProcessorContext<String, TaskIssued> context;
+    private ProcessorContext<String, SpecificRecordBase> context;
     private KeyValueStore<String, RowIngested> rows;
     private KeyValueStore<String, Long> sourceCounts;
     private KeyValueStore<String, RunProgress> runs;
@@ -53,7 +63,7 @@ final class RunProcessor implements Processor<String, SpecificRecordBase, String
     }
 
     @Override
-    public void init(ProcessorContext<String, TaskIssued> context) {
+    public void init(ProcessorContext<String, SpecificRecordBase> context) {
         this.context = context;
         rows = context.getStateStore(OrchestratorTopology.ROWS_STORE);
         sourceCounts = context.getStateStore(OrchestratorTopology.SOURCE_COUNTS_STORE);
@@ -104,6 +114,8 @@ final class RunProcessor implements Processor<String, SpecificRecordBase, String
                 .setStatus(RunStatus.WAITING_FOR_ROWS)
                 .setExpectedRows(command.getExpectedRows())
                 .setRequestedAt(command.getRequestedAt())
+                .setMaxCostUsd(command.getMaxCostUsd())
+                .setMaxTokens(command.getMaxTokens())
                 .build();
         runs.put(run.getRunId(), run);
         waitingRuns.put(StoreKeys.of(source, run.getRunId()), "");
@@ -174,14 +186,15 @@ final class RunProcessor implements Processor<String, SpecificRecordBase, String
         run.setStageIndex(stage);
         run.setStageCompleted(0L);
         run.setStageFailed(0L);
+        run.setStageSkipped(0L);
         run.setStageStartedAt(now);
-        ProcessStep step = run.getProcesses().get(stage);
+        ProcessStep step = ProcessSteps.current(run.getProcesses().get(stage));
         try (KeyValueIterator<String, String> it = runMembers.prefixScan(StoreKeys.prefix(run.getRunId()), KEYS)) {
             while (it.hasNext()) {
                 String referenceId = StoreKeys.second(it.next().key);
                 RowIngested row = rows.get(StoreKeys.of(run.getSourceConnection(), referenceId));
                 TaskIssued task = task(run, stage, step, referenceId, row, now);
-                context.forward(new Record<>(task.getTaskId(), task, now.toEpochMilli()));
+                context.forward(new Record<String, SpecificRecordBase>(task.getTaskId(), task, now.toEpochMilli()));
             }
         }
         LOG.info("Run {} stage {} ({}): {} tasks issued", run.getRunId(), stage, step.getName(),
@@ -190,9 +203,11 @@ final class RunProcessor implements Processor<String, SpecificRecordBase, String
 
     private static TaskIssued task(RunProgress run, int stage, ProcessStep step, String referenceId, RowIngested row,
             Instant now) {
-        Map<String, String> inputs = new HashMap<>();
-        // A row without the column still gets a task: the worker fails it with a clear reason.
-        inputs.put(step.getColumn(), row == null ? null : row.getColumns().get(step.getColumn()));
+        Map<String, String> inputs = new LinkedHashMap<>();
+        // A row without a column still gets a task: the worker fails it with a clear reason.
+        for (String column : step.getColumns().isEmpty() ? List.of(step.getColumn()) : step.getColumns()) {
+            inputs.put(column, row == null ? null : row.getColumns().get(column));
+        }
         return TaskIssued.newBuilder()
                 .setTaskId(TaskIds.taskId(run.getRunId(), step.getName(), referenceId))
                 .setRunId(run.getRunId())
@@ -204,6 +219,7 @@ final class RunProcessor implements Processor<String, SpecificRecordBase, String
                 .setInputs(inputs)
                 .setModel(run.getModel())
                 .setIssuedAt(now)
+                .setProcess(step)
                 .build();
     }
 
@@ -218,9 +234,15 @@ final class RunProcessor implements Processor<String, SpecificRecordBase, String
             return; // a duplicate result: counted already
         }
         tasksDone.put(result.getTaskId(), result.getOutcome().name());
-        if (run.getStatus() != RunStatus.RUNNING || result.getStageIndex() != run.getStageIndex()) {
+        // Spend is counted for every distinct result: the money is gone whatever the stage.
+        run.setSpentCostUsd(run.getSpentCostUsd() + result.getCostUsd());
+        run.setSpentTokens(run.getSpentTokens() + result.getPromptTokens() + result.getCompletionTokens());
+        boolean counting = run.getStatus() == RunStatus.RUNNING
+                || run.getStatus() == RunStatus.BUDGET_EXHAUSTED && run.getCompletedAt() == null;
+        if (!counting || result.getStageIndex() != run.getStageIndex()) {
             LOG.warn("Result {} is for stage {} of run {}, which is at stage {} ({})", result.getTaskId(),
                     result.getStageIndex(), run.getRunId(), run.getStageIndex(), run.getStatus());
+            runs.put(run.getRunId(), run);
             return;
         }
         switch (result.getOutcome()) {
@@ -232,12 +254,27 @@ final class RunProcessor implements Processor<String, SpecificRecordBase, String
                 run.setStageFailed(run.getStageFailed() + 1);
                 run.setTotalFailed(run.getTotalFailed() + 1);
             }
+            case SKIPPED -> {
+                run.setStageSkipped(run.getStageSkipped() + 1);
+                run.setTotalSkipped(run.getTotalSkipped() + 1);
+            }
         }
-        if (run.getStageCompleted() + run.getStageFailed() >= run.getMemberCount()) {
-            Instant now = now();
-            int next = run.getStageIndex() + 1;
-            if (next < run.getProcesses().size()) {
-                beginStage(run, next, now);
+        Instant now = now();
+        boolean stageDone = run.getStageCompleted() + run.getStageFailed() + run.getStageSkipped()
+                >= run.getMemberCount();
+        boolean lastStage = run.getStageIndex() + 1 >= run.getProcesses().size();
+        // A budget reached by the very result that ends the run stops nothing: the run is complete.
+        if (run.getStatus() == RunStatus.RUNNING && !(stageDone && lastStage)) {
+            budgetReached(run).ifPresent(reason -> halt(run, reason, now));
+        }
+        if (stageDone) {
+            if (run.getStatus() == RunStatus.BUDGET_EXHAUSTED) {
+                run.setCompletedAt(now);
+                LOG.info("Run {} stopped on its budget after stage {}: {} completed, {} failed, {} skipped results",
+                        run.getRunId(), run.getStageIndex(), run.getTotalCompleted(), run.getTotalFailed(),
+                        run.getTotalSkipped());
+            } else if (!lastStage) {
+                beginStage(run, run.getStageIndex() + 1, now);
             } else {
                 complete(run, now);
             }
@@ -245,10 +282,31 @@ final class RunProcessor implements Processor<String, SpecificRecordBase, String
         runs.put(run.getRunId(), run);
     }
 
+    /** Why the run must stop, when spend has reached a limit. */
+    private static Optional<String> budgetReached(RunProgress run) {
+        List<String> reached = new ArrayList<>();
+        if (run.getMaxCostUsd() != null && run.getSpentCostUsd() >= run.getMaxCostUsd()) {
+            reached.add(String.format(Locale.ROOT, "spent $%.4f of $%.4f", run.getSpentCostUsd(),
+                    run.getMaxCostUsd()));
+        }
+        if (run.getMaxTokens() != null && run.getSpentTokens() >= run.getMaxTokens()) {
+            reached.add("spent " + run.getSpentTokens() + " of " + run.getMaxTokens() + " tokens");
+        }
+        return reached.isEmpty() ? Optional.empty() : Optional.of("budget reached: " + String.join(", ", reached));
+    }
+
+    /** Only a RUNNING run is halted, and it leaves RUNNING for good: one RunHalted per run. */
+    private void halt(RunProgress run, String reason, Instant now) {
+        run.setStatus(RunStatus.BUDGET_EXHAUSTED);
+        RunHalted halted = RunHalted.newBuilder().setRunId(run.getRunId()).setReason(reason).setHaltedAt(now).build();
+        context.forward(new Record<String, SpecificRecordBase>(run.getRunId(), halted, now.toEpochMilli()));
+        LOG.info("Run {} halted at stage {}: {}", run.getRunId(), run.getStageIndex(), reason);
+    }
+
     private static void complete(RunProgress run, Instant now) {
         run.setStatus(RunStatus.COMPLETED);
         run.setCompletedAt(now);
-        LOG.info("Run {} completed: {} completed, {} failed results", run.getRunId(), run.getTotalCompleted(),
-                run.getTotalFailed());
+        LOG.info("Run {} completed: {} completed, {} failed, {} skipped results", run.getRunId(),
+                run.getTotalCompleted(), run.getTotalFailed(), run.getTotalSkipped());
     }
 }

@@ -11,6 +11,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.InvalidStateStorePartitionException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -24,8 +25,8 @@ import dev.conveyor.schemas.WorkflowDefined;
 /**
  * Interactive queries on the topology's stores. Workflows are in a global store (every
  * instance has all of them); a run lives in the task of its source's partition, so a lookup
- * answers found, owned by another instance (with its address), or not found. A store that is
- * not ready answers 503.
+ * answers found or not found when this instance holds that partition, and otherwise names the
+ * instance that does. A store that is not ready answers 503.
  */
 @ApplicationScoped
 public class StateQueries {
@@ -79,12 +80,33 @@ public class StateQueries {
         if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             throw notReady(OrchestratorTopology.RUNS_STORE);
         }
-        HostInfo owner = metadata.activeHost();
-        if (!applicationServer.isEmpty() && !owner.equals(HostInfo.buildFromEndpoint(applicationServer))) {
+        // Asked of the partition itself rather than by comparing addresses: an advertised
+        // address can differ from what this instance reads back (a port chosen at start).
+        ReadOnlyKeyValueStore<String, RunProgress> runs = store(OrchestratorTopology.RUNS_STORE,
+                metadata.partition());
+        try {
+            return new Lookup<>(Optional.ofNullable(runs.get(runId)), Optional.empty());
+        } catch (InvalidStateStorePartitionException elsewhere) {
+            HostInfo owner = metadata.activeHost();
+            if (!applicationServer.isEmpty() && owner.equals(HostInfo.buildFromEndpoint(applicationServer))) {
+                throw notReady(OrchestratorTopology.RUNS_STORE); // ours, but not active here yet
+            }
             return new Lookup<>(Optional.empty(), Optional.of(owner));
+        } catch (InvalidStateStoreException e) {
+            throw notReady(OrchestratorTopology.RUNS_STORE);
         }
-        RunProgress run = this.<RunProgress>store(OrchestratorTopology.RUNS_STORE).get(runId);
-        return new Lookup<>(Optional.ofNullable(run), Optional.empty());
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            throw notReady(name);
+        }
+        try {
+            return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore())
+                    .withPartition(partition));
+        } catch (InvalidStateStoreException e) {
+            throw notReady(name);
+        }
     }
 
     private <V> ReadOnlyKeyValueStore<String, V> store(String name) {

@@ -2,6 +2,7 @@ package dev.conveyor.orchestrator.rest;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -16,9 +17,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 /**
- * The orchestrator's REST edge against a real broker. The whole path with ingest-service and
- * the topology is covered by the end-to-end test; here ingest-service is deliberately not
- * running, which is how the unavailable case is checked.
+ * The orchestrator's REST edge against a real broker: request validation, and what it answers
+ * when the source catalogue (ingest-service, deliberately not running here) cannot be reached.
+ * The whole path, budgets included, is tested with the real services in the end-to-end tests.
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
@@ -41,6 +42,43 @@ class WorkflowResourceIT {
                 .then().statusCode(400)
                 .contentType("application/problem+json")
                 .body("errors.field", hasItem("processes"));
+    }
+
+    @Test
+    void shouldNameEveryBadFieldOfAProcessDefinition() {
+        given().contentType(ContentType.JSON)
+                .body("""
+                        {"workflow_name": "W", "source_connection": "S3", "model": "gpt-4",
+                         "processes": {"topic": {"kind": "classify", "template": "no placeholder", "labels": [],
+                                                 "temperature": 3},
+                                       "people": {"kind": "extract", "template": "{{data_column_1}}",
+                                                  "json_schema": {"type": "nope"}},
+                                       "odd": {"template": "{{data_column_1}}"}}}
+                        """)
+                .when().post("/workflows")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", containsInAnyOrder("processes.topic.template", "processes.topic.labels",
+                        "processes.topic.temperature", "processes.people.json_schema", "processes.odd.kind"));
+    }
+
+    @Test
+    void shouldRejectABadBudgetNamingItsFields() {
+        given().contentType(ContentType.JSON)
+                .body("{\"budget\": {\"max_cost_usd\": -1, \"max_tokens\": \"many\"}}")
+                .when().post("/workflows/00000000-0000-0000-0000-000000000001/runs")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", containsInAnyOrder("budget.max_cost_usd", "budget.max_tokens"));
+    }
+
+    @Test
+    void shouldRejectAMalformedRunBodyNamingTheBody() {
+        given().contentType(ContentType.JSON).body("{\"budget\": ")
+                .when().post("/workflows/00000000-0000-0000-0000-000000000001/runs")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("body"));
     }
 
     @Test
@@ -69,6 +107,16 @@ class WorkflowResourceIT {
                 given().when().post("/workflows/00000000-0000-0000-0000-000000000001/runs")
                         .then().statusCode(404)
                         .contentType("application/problem+json")
+                        .body("errors[0].field", equalTo("workflow_id")));
+    }
+
+    @Test
+    void shouldTakeAnEmptyJsonBodyAsARunWithoutBudget() {
+        // Past the budget check, the unknown workflow answers 404: an empty body is no error.
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                given().contentType(ContentType.JSON).body("")
+                        .when().post("/workflows/00000000-0000-0000-0000-000000000001/runs")
+                        .then().statusCode(404)
                         .body("errors[0].field", equalTo("workflow_id")));
     }
 }

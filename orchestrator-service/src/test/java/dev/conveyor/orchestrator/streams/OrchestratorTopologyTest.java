@@ -1,6 +1,7 @@
 package dev.conveyor.orchestrator.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -19,8 +20,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.conveyor.schemas.BuiltInProcesses;
 import dev.conveyor.schemas.ProcessStep;
+import dev.conveyor.schemas.ProcessType;
 import dev.conveyor.schemas.RowIngested;
+import dev.conveyor.schemas.RunHalted;
 import dev.conveyor.schemas.RunProgress;
 import dev.conveyor.schemas.RunRequested;
 import dev.conveyor.schemas.RunStatus;
@@ -33,13 +37,15 @@ import dev.conveyor.schemas.kafka.Topics;
 class OrchestratorTopologyTest {
 
     private static final List<ProcessStep> SEED_PROCESSES = List.of(
-            new ProcessStep("sentiment", "data_column_1"), new ProcessStep("summarization", "data_column_2"));
+            BuiltInProcesses.shortForm("sentiment", "data_column_1"),
+            BuiltInProcesses.shortForm("summarization", "data_column_2"));
 
     private TopologyTestDriver driver;
     private TestInputTopic<String, RowIngested> rows;
     private TestInputTopic<String, RunRequested> commands;
     private TestInputTopic<String, TaskFinished> results;
     private TestOutputTopic<String, TaskIssued> tasks;
+    private TestOutputTopic<String, RunHalted> halts;
 
     @BeforeEach
     void setUp() {
@@ -56,6 +62,8 @@ class OrchestratorTopologyTest {
                 Topics.LLM_RESULTS.valueSerde().serializer());
         tasks = driver.createOutputTopic(Topics.LLM_TASKS.name(), Topics.LLM_TASKS.keySerde().deserializer(),
                 Topics.LLM_TASKS.valueSerde().deserializer());
+        halts = driver.createOutputTopic(Topics.RUN_CONTROLS.name(), Topics.RUN_CONTROLS.keySerde().deserializer(),
+                Topics.RUN_CONTROLS.valueSerde().deserializer());
     }
 
     @AfterEach
@@ -75,6 +83,7 @@ class OrchestratorTopologyTest {
             assertThat(task.getStageIndex()).isZero();
             assertThat(task.getRunId()).isEqualTo(runId);
             assertThat(task.getTaskId()).isEqualTo(TaskIds.taskId(runId, "sentiment", task.getReferenceId()));
+            assertThat(task.getProcess()).isEqualTo(SEED_PROCESSES.get(0));
         });
         assertThat(issued).extracting(TaskIssued::getReferenceId).containsExactlyInAnyOrderElementsOf(refs);
         assertThat(issued).extracting(t -> t.getInputs().get("data_column_1"))
@@ -185,6 +194,132 @@ class OrchestratorTopologyTest {
         assertThat(task.getInputs()).containsEntry("data_column_1", null);
     }
 
+    @Test
+    void shouldSendTheDefinitionAndEveryTemplateColumnWithEachTask() {
+        ingestSeedRows("S3");
+        ProcessStep compare = ProcessStep.newBuilder()
+                .setName("compare").setType(ProcessType.EXTRACT)
+                .setColumn("data_column_2").setColumns(List.of("data_column_2", "data_column_1"))
+                .setTemplate("Does {{data_column_2}} explain {{data_column_1}}? Answer for {{data_column_2}}.")
+                .setLabels(List.of())
+                .setJsonSchema("{\"type\":\"object\",\"properties\":{\"explains\":{\"type\":\"boolean\"}}}")
+                .setTemperature(0.2).setMaxTokens(50).setModel("gpt-4o")
+                .build();
+        RunRequested command = RunRequested.newBuilder(command("S3", 3)).setProcesses(List.of(compare)).build();
+        commands.pipeInput(command.getRunId(), command);
+
+        List<TaskIssued> issued = tasks.readValuesToList();
+        assertThat(issued).hasSize(3).allSatisfy(task -> {
+            assertThat(task.getProcess()).isEqualTo(compare);
+            assertThat(task.getInputs().keySet()).containsExactlyInAnyOrder("data_column_2", "data_column_1");
+        });
+        assertThat(issued).extracting(t -> t.getInputs().get("data_column_2") + " / " + t.getInputs().get("data_column_1"))
+                .containsExactlyInAnyOrder("The plot was great. / I love this movie.",
+                        "It dragged a lot. / This is boring.", "Best part ever. / Amazing performance!");
+    }
+
+    @Test
+    void shouldGiveAStepWrittenBeforeDefinitionsItsShortForm() {
+        ingestSeedRows("S3");
+        ProcessStep legacy = ProcessStep.newBuilder().setName("sentiment").setColumn("data_column_1").build();
+        RunRequested command = RunRequested.newBuilder(command("S3", 3)).setProcesses(List.of(legacy)).build();
+        commands.pipeInput(command.getRunId(), command);
+
+        assertThat(tasks.readValuesToList()).hasSize(3).allSatisfy(task -> {
+            assertThat(task.getProcess()).isEqualTo(BuiltInProcesses.shortForm("sentiment", "data_column_1"));
+            assertThat(task.getProcess().getType()).isEqualTo(ProcessType.CLASSIFY);
+        });
+    }
+
+    @Test
+    void shouldHaltOnceWhenTheCostBudgetIsReachedMidStageAndIssueNoFurtherStage() {
+        ingestSeedRows("S3");
+        RunRequested command = RunRequested.newBuilder(command("S3", 3)).setMaxCostUsd(0.01).build();
+        commands.pipeInput(command.getRunId(), command);
+        List<TaskIssued> sentiment = tasks.readValuesToList();
+
+        finish(sentiment.get(0), TaskOutcome.COMPLETED, 0.006, 100, 5);
+        assertThat(halts.isEmpty()).as("$0.006 of $0.01 spent").isTrue();
+        finish(sentiment.get(1), TaskOutcome.COMPLETED, 0.006, 100, 5);
+
+        List<RunHalted> halted = halts.readValuesToList();
+        assertThat(halted).singleElement().satisfies(h -> {
+            assertThat(h.getRunId()).isEqualTo(command.getRunId());
+            assertThat(h.getReason()).isEqualTo("budget reached: spent $0.0120 of $0.0100");
+        });
+        RunProgress run = runsStore().get(command.getRunId());
+        assertThat(run.getStatus()).isEqualTo(RunStatus.BUDGET_EXHAUSTED);
+        assertThat(run.getCompletedAt()).as("one result of the stage is still out").isNull();
+
+        // A result finished in flight, its duplicate, then the worker's SKIPPED for the last row.
+        finish(sentiment.get(1), TaskOutcome.COMPLETED, 0.006, 100, 5);
+        finish(sentiment.get(2), TaskOutcome.SKIPPED, 0, 0, 0);
+        finish(sentiment.get(2), TaskOutcome.SKIPPED, 0, 0, 0);
+
+        assertThat(tasks.isEmpty()).as("no summarization after the budget is reached").isTrue();
+        assertThat(halts.isEmpty()).as("a run is halted once").isTrue();
+        run = runsStore().get(command.getRunId());
+        assertThat(run.getStatus()).isEqualTo(RunStatus.BUDGET_EXHAUSTED);
+        assertThat(run.getCompletedAt()).isNotNull();
+        assertThat(run.getStageIndex()).isZero();
+        assertThat(run.getStageCompleted()).isEqualTo(2);
+        assertThat(run.getStageSkipped()).isEqualTo(1);
+        assertThat(run.getTotalSkipped()).isEqualTo(1);
+        assertThat(run.getSpentCostUsd()).isCloseTo(0.012, within(1e-9));
+        assertThat(run.getSpentTokens()).isEqualTo(210);
+    }
+
+    @Test
+    void shouldHaltOnTheTokenBudgetAndKeepCountingTheStageUntilItsResultsAreIn() {
+        ingestSeedRows("S3");
+        RunRequested command = RunRequested.newBuilder(command("S3", 3)).setMaxTokens(150L).build();
+        commands.pipeInput(command.getRunId(), command);
+        List<TaskIssued> sentiment = tasks.readValuesToList();
+
+        finish(sentiment.get(0), TaskOutcome.FAILED, 0, 140, 10);
+
+        assertThat(halts.readValuesToList()).singleElement()
+                .extracting(RunHalted::getReason).isEqualTo("budget reached: spent 150 of 150 tokens");
+        finish(sentiment.get(1), TaskOutcome.SKIPPED, 0, 0, 0);
+        assertThat(runsStore().get(command.getRunId()).getCompletedAt()).isNull();
+        finish(sentiment.get(2), TaskOutcome.COMPLETED, 0, 20, 1);
+
+        RunProgress run = runsStore().get(command.getRunId());
+        assertThat(run.getStatus()).isEqualTo(RunStatus.BUDGET_EXHAUSTED);
+        assertThat(run.getCompletedAt()).isNotNull();
+        assertThat(run.getStageFailed()).isEqualTo(1);
+        assertThat(run.getStageSkipped()).isEqualTo(1);
+        assertThat(run.getStageCompleted()).isEqualTo(1);
+        assertThat(tasks.isEmpty()).isTrue();
+        assertThat(halts.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldCompleteARunWhoseLastResultReachesTheBudget() {
+        ingestSeedRows("S3");
+        RunRequested command = RunRequested.newBuilder(command("S3", 3)).setMaxTokens(6L).build();
+        commands.pipeInput(command.getRunId(), command);
+        tasks.readValuesToList().forEach(t -> finish(t, TaskOutcome.COMPLETED, 0, 1, 0));
+        tasks.readValuesToList().forEach(t -> finish(t, TaskOutcome.COMPLETED, 0, 1, 0));
+
+        RunProgress run = runsStore().get(command.getRunId());
+        assertThat(run.getSpentTokens()).isEqualTo(6);
+        assertThat(run.getStatus()).as("nothing was left to stop").isEqualTo(RunStatus.COMPLETED);
+        assertThat(halts.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldIgnoreSpendWithoutABudget() {
+        ingestSeedRows("S3");
+        String runId = requestRun("S3", 3);
+        tasks.readValuesToList().forEach(t -> finish(t, TaskOutcome.COMPLETED, 5.0, 100_000, 100_000));
+
+        assertThat(tasks.readValuesToList()).hasSize(3);
+        assertThat(halts.isEmpty()).isTrue();
+        assertThat(runsStore().get(runId).getStatus()).isEqualTo(RunStatus.RUNNING);
+        assertThat(runsStore().get(runId).getSpentCostUsd()).isCloseTo(15.0, within(1e-9));
+    }
+
     private List<String> ingestSeedRows(String source) {
         return List.of(
                 ingest(source, Map.of("data_column_1", "I love this movie.", "data_column_2", "The plot was great.")),
@@ -218,13 +353,19 @@ class OrchestratorTopologyTest {
     }
 
     private void finish(TaskIssued task, TaskOutcome outcome) {
+        finish(task, outcome, 0, 0, 0);
+    }
+
+    private void finish(TaskIssued task, TaskOutcome outcome, double costUsd, int promptTokens,
+            int completionTokens) {
         results.pipeInput(task.getTaskId(), TaskFinished.newBuilder()
                 .setTaskId(task.getTaskId()).setRunId(task.getRunId()).setWorkflowId(task.getWorkflowId())
                 .setReferenceId(task.getReferenceId()).setSourceConnection(task.getSourceConnection())
                 .setProcessName(task.getProcessName()).setStageIndex(task.getStageIndex()).setOutcome(outcome)
                 .setOutput(outcome == TaskOutcome.COMPLETED ? "ok" : null)
                 .setError(outcome == TaskOutcome.FAILED ? "boom" : null)
-                .setModel(task.getModel()).setIssuedAt(task.getIssuedAt()).setFinishedAt(Instant.now()).build());
+                .setModel(task.getModel()).setIssuedAt(task.getIssuedAt()).setFinishedAt(Instant.now())
+                .setCostUsd(costUsd).setPromptTokens(promptTokens).setCompletionTokens(completionTokens).build());
     }
 
     private KeyValueStore<String, RunProgress> runsStore() {

@@ -1,5 +1,7 @@
 package dev.conveyor.review.messaging;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.UUID;
 
 import org.apache.avro.specific.SpecificRecordBase;
@@ -12,6 +14,10 @@ import dev.conveyor.schemas.TaskIssued;
 
 /** Turns task events into result events, or says why a record cannot become a result row. */
 public final class TaskEventMapper {
+
+    /** results.cost_usd is numeric(14, 6): 6 decimals, under 10^8 dollars. */
+    static final int COST_SCALE = 6;
+    private static final BigDecimal COST_LIMIT = BigDecimal.TEN.pow(8);
 
     /** A decoded record the results table cannot take; the message goes to the dead-letter topic. */
     public static final class UnacceptableEvent extends Exception {
@@ -46,14 +52,39 @@ public final class TaskEventMapper {
         ResultStatus status = switch (e.getOutcome()) {
             case COMPLETED -> ResultStatus.COMPLETED;
             case FAILED -> ResultStatus.FAILED;
+            case SKIPPED -> ResultStatus.SKIPPED;
         };
+        // a Failed result keeps the raw answer validation rejected; a Skipped one never had an answer
+        String result = status == ResultStatus.SKIPPED ? null : text(e.getOutput());
+        String error = status == ResultStatus.COMPLETED ? null : text(e.getError());
         return new ResultEvent.Finished(uuid("task_id", e.getTaskId()), uuid("workflow_id", e.getWorkflowId()),
                 uuid("run_id", e.getRunId()), uuid("reference_id", e.getReferenceId()),
-                processName(e.getProcessName()), stageIndex(e.getStageIndex()), status,
-                status == ResultStatus.COMPLETED ? text(e.getOutput()) : null,
-                status == ResultStatus.FAILED ? text(e.getError()) : null,
-                text(e.getModel()), e.getPromptTokens(), e.getCompletionTokens(), e.getLatencyMs(), e.getIssuedAt(),
-                e.getFinishedAt());
+                processName(e.getProcessName()), stageIndex(e.getStageIndex()), status, result, error,
+                text(e.getModel()), count("prompt_tokens", e.getPromptTokens()),
+                count("completion_tokens", e.getCompletionTokens()), e.getLatencyMs(), cost(e.getCostUsd()),
+                e.getCached(), count("attempts", e.getAttempts()), e.getIssuedAt(), e.getFinishedAt());
+    }
+
+    /**
+     * The event's cost at the table's scale. A value the column cannot hold is refused here: it
+     * would otherwise fail the batch's transaction on every retry.
+     */
+    static BigDecimal cost(double costUsd) throws UnacceptableEvent {
+        if (!Double.isFinite(costUsd) || costUsd < 0) {
+            throw new UnacceptableEvent("cost_usd must be a finite number >= 0, got " + costUsd);
+        }
+        BigDecimal cost = BigDecimal.valueOf(costUsd).setScale(COST_SCALE, RoundingMode.HALF_UP);
+        if (cost.compareTo(COST_LIMIT) >= 0) {
+            throw new UnacceptableEvent("cost_usd must be under " + COST_LIMIT.toPlainString() + ", got " + costUsd);
+        }
+        return cost;
+    }
+
+    private static int count(String field, int value) throws UnacceptableEvent {
+        if (value < 0) {
+            throw new UnacceptableEvent(field + " is negative: " + value);
+        }
+        return value;
     }
 
     private static UUID uuid(String field, CharSequence value) throws UnacceptableEvent {

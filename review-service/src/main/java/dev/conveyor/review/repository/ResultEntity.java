@@ -1,5 +1,6 @@
 package dev.conveyor.review.repository;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -58,6 +59,17 @@ public class ResultEntity {
     @Column(name = "latency_ms")
     private Long latencyMs;
 
+    @Column(name = "cost_usd", nullable = false, precision = 14, scale = 6)
+    private BigDecimal costUsd = BigDecimal.ZERO.setScale(6);
+
+    /** Answered by the worker's response cache, without a paid call. */
+    @Column(name = "cached", nullable = false)
+    private boolean cached;
+
+    /** Model calls the worker made for this task; 0 while Pending and for Skipped or cached results. */
+    @Column(name = "attempts", nullable = false)
+    private int attempts;
+
     @Column(name = "issued_at", nullable = false)
     private Instant issuedAt;
 
@@ -115,6 +127,9 @@ public class ResultEntity {
         this.promptTokens = event.promptTokens();
         this.completionTokens = event.completionTokens();
         this.latencyMs = event.latencyMs();
+        this.costUsd = event.costUsd();
+        this.cached = event.cached();
+        this.attempts = event.attempts();
         this.completedAt = event.finishedAt();
         this.updatedAt = now;
     }
@@ -169,6 +184,18 @@ public class ResultEntity {
 
     public Long getLatencyMs() {
         return latencyMs;
+    }
+
+    public BigDecimal getCostUsd() {
+        return costUsd;
+    }
+
+    public boolean isCached() {
+        return cached;
+    }
+
+    public int getAttempts() {
+        return attempts;
     }
 
     public Instant getIssuedAt() {

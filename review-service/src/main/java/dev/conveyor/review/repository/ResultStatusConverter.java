@@ -5,7 +5,7 @@ import jakarta.persistence.Converter;
 
 import dev.conveyor.review.ResultStatus;
 
-/** Stores a status as its label (Pending, Completed, Failed), which the table's check constraint accepts. */
+/** Stores a status as its label (Pending, Completed, Failed, Skipped), which the table's check constraint accepts. */
 @Converter
 public class ResultStatusConverter implements AttributeConverter<ResultStatus, String> {
 

@@ -16,12 +16,13 @@ import dev.conveyor.common.rest.Problem;
 import dev.conveyor.common.rest.ProblemException;
 import dev.conveyor.review.ResultFilter;
 import dev.conveyor.review.ResultStatus;
+import dev.conveyor.review.RunTotals;
 import dev.conveyor.review.Uuids;
 import dev.conveyor.review.WorkflowProgress;
 import dev.conveyor.review.service.ResultQueryService;
 
 /**
- * Results of workflows. Query parameters arrive as text and are checked here, so that every
+ * Results of workflows, and what runs have cost. Query parameters arrive as text and are checked here, so that every
  * bad one is named in a single problem document (JAX-RS would answer 404 for an unparsable
  * query parameter).
  */
@@ -77,6 +78,16 @@ public class ResultResource {
                 .orElseThrow(() -> ProblemException.notFound("result_id", "no result " + id));
     }
 
+    @GET
+    @Path("runs/{runId}/totals")
+    public RunTotals totals(@PathParam("runId") String runId) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        UUID run = uuid("run_id", runId, errors);
+        failOn(errors);
+        return results.totals(run)
+                .orElseThrow(() -> ProblemException.notFound("run_id", "no results for run " + run));
+    }
+
     private static UUID uuid(String field, String text, List<Problem.FieldError> errors) {
         Optional<UUID> parsed = Uuids.parse(text);
         if (parsed.isEmpty()) {
@@ -88,8 +99,8 @@ public class ResultResource {
     private static ResultStatus status(String text, List<Problem.FieldError> errors) {
         Optional<ResultStatus> parsed = ResultStatus.parse(text);
         if (parsed.isEmpty()) {
-            errors.add(new Problem.FieldError("status", "must be one of Pending, Completed, Failed, got '" + text
-                    + "'"));
+            errors.add(new Problem.FieldError("status", "must be one of " + ResultStatus.labels() + ", got '"
+                    + text + "'"));
         }
         return parsed.orElse(null);
     }

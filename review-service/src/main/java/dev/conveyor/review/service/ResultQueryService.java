@@ -13,6 +13,7 @@ import jakarta.transaction.Transactional;
 import dev.conveyor.review.ProcessProgress;
 import dev.conveyor.review.ResultFilter;
 import dev.conveyor.review.ResultStatus;
+import dev.conveyor.review.RunTotals;
 import dev.conveyor.review.WorkflowProgress;
 import dev.conveyor.review.repository.ResultEntity;
 import dev.conveyor.review.repository.ResultRepository;
@@ -59,9 +60,15 @@ public class ResultQueryService {
         List<ProcessProgress> processes = new ArrayList<>();
         counts.forEach((key, c) -> processes.add(new ProcessProgress(key.name(), key.stage(),
                 c[ResultStatus.PENDING.ordinal()], c[ResultStatus.COMPLETED.ordinal()],
-                c[ResultStatus.FAILED.ordinal()])));
+                c[ResultStatus.FAILED.ordinal()], c[ResultStatus.SKIPPED.ordinal()])));
         long total = processes.stream().mapToLong(ProcessProgress::total).sum();
         return new WorkflowProgress(workflowId, total, processes);
+    }
+
+    /** What a run has done and cost, or empty when it has no results (unknown, or nothing issued yet). */
+    @Transactional
+    public Optional<RunTotals> totals(UUID runId) {
+        return repository.totalsOfRun(runId);
     }
 
     private record ProcessKey(String name, int stage) {

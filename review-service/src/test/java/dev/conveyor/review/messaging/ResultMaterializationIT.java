@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +25,7 @@ import dev.conveyor.testing.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.restassured.path.json.config.JsonPathConfig;
 
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
@@ -91,6 +93,97 @@ class ResultMaterializationIT {
         assertThat(failed.getString("error")).isEqualTo("model answered 500");
         assertThat(failed.getString("result")).isNull();
         assertThat(failed.getInt("stage_index")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRecordASkippedTaskWithTheReasonItWasNotRun() {
+        TaskEvents task = TaskEvents.task(workflowId, runId, "summarization", 1);
+        kafka.issue(task.issued());
+        awaitStatus(task.taskId(), "Pending");
+        Instant skippedAt = task.issuedAt().plusSeconds(3);
+        kafka.finish(task.skipped("run halted: cost budget of 0.05 USD reached", skippedAt));
+
+        JsonPath skipped = awaitStatus(task.taskId(), "Skipped");
+        assertThat(skipped.getString("error")).isEqualTo("run halted: cost budget of 0.05 USD reached");
+        assertThat(skipped.getString("result")).isNull();
+        assertThat(skipped.getInt("attempts")).isZero();
+        assertThat(skipped.getInt("prompt_tokens")).isZero();
+        assertThat(Instant.parse(skipped.getString("completed_at"))).isEqualTo(skippedAt);
+        assertThat(runResults().getList("items.status", String.class)).containsExactly("Skipped");
+    }
+
+    @Test
+    void shouldKeepASkippedResultWhenALateCopyOfTheTaskCompletes() {
+        TaskEvents task = TaskEvents.task(workflowId, runId, "sentiment", 0);
+        kafka.finish(task.skipped("run halted: token budget of 1000 reached", task.issuedAt().plusMillis(5)));
+        awaitStatus(task.taskId(), "Skipped");
+
+        RecordMetadata late = kafka.finish(task.completed("Positive", task.issuedAt().plusMillis(50)));
+        kafka.awaitConsumed(late);
+
+        JsonPath row = get(task.taskId());
+        assertThat(row.getString("status")).isEqualTo("Skipped");
+        assertThat(row.getString("result")).isNull();
+        assertThat(row.getString("error")).isEqualTo("run halted: token budget of 1000 reached");
+    }
+
+    @Test
+    void shouldStoreAndListCostCacheHitsAndAttempts() {
+        TaskEvents paid = TaskEvents.task(workflowId, runId, "sentiment", 0);
+        TaskEvents cached = TaskEvents.task(workflowId, runId, "sentiment", 0);
+        kafka.issue(paid.issued());
+        kafka.issue(cached.issued());
+        JsonPath pending = awaitStatus(paid.taskId(), "Pending");
+        assertThat(pending.getInt("attempts")).isZero();
+        assertThat(pending.getBoolean("cached")).isFalse();
+        assertThat(pending.getDouble("cost_usd")).isZero();
+
+        kafka.finish(TaskEvents.metered(paid.completed("Positive", paid.issuedAt().plusMillis(700)), 1200, 3, 700,
+                0.00018375, false, 2));
+        kafka.finish(TaskEvents.metered(cached.completed("Positive", cached.issuedAt().plusMillis(2)), 1200, 3, 2,
+                0, true, 0));
+        awaitStatus(paid.taskId(), "Completed");
+        awaitStatus(cached.taskId(), "Completed");
+
+        JsonPath list = given().queryParam("run_id", runId).get("/workflows/{id}/results", workflowId)
+                .then().statusCode(200).extract().jsonPath()
+                .using(new JsonPathConfig(JsonPathConfig.NumberReturnType.BIG_DECIMAL));
+        assertThat(list.getLong("total")).isEqualTo(2);
+        String byPaid = "items.find { it.result_id == '" + paid.taskId() + "' }";
+        String byCached = "items.find { it.result_id == '" + cached.taskId() + "' }";
+        assertThat(list.<BigDecimal>get(byPaid + ".cost_usd")).isEqualByComparingTo("0.000184");
+        assertThat(list.getBoolean(byPaid + ".cached")).isFalse();
+        assertThat(list.getInt(byPaid + ".attempts")).isEqualTo(2);
+        assertThat(list.getInt(byPaid + ".prompt_tokens")).isEqualTo(1200);
+        assertThat(list.<BigDecimal>get(byCached + ".cost_usd")).isEqualByComparingTo(BigDecimal.ZERO);
+        assertThat(list.getBoolean(byCached + ".cached")).isTrue();
+        assertThat(list.getInt(byCached + ".attempts")).isZero();
+    }
+
+    @Test
+    void shouldKeepTheRawAnswerOfATaskThatFailedValidation() {
+        TaskEvents task = TaskEvents.task(workflowId, runId, "sentiment", 0);
+        kafka.issue(task.issued());
+        kafka.finish(TaskEvents.metered(task.failedWithAnswer("Mostly positive",
+                "answer 'Mostly positive' is not one of Positive, Negative, Neutral after 3 attempts",
+                task.issuedAt().plusSeconds(2)), 300, 12, 2000, 0.0006, false, 3));
+
+        JsonPath failed = awaitStatus(task.taskId(), "Failed");
+        assertThat(failed.getString("result")).isEqualTo("Mostly positive");
+        assertThat(failed.getString("error")).startsWith("answer 'Mostly positive' is not one of");
+        assertThat(failed.getInt("attempts")).isEqualTo(3);
+    }
+
+    @Test
+    void shouldDeadLetterAResultWhoseCostTheTableCannotHold() {
+        TaskEvents task = TaskEvents.task(workflowId, runId, "sentiment", 0);
+        RecordMetadata bad = kafka.finish(TaskEvents.metered(task.completed("Positive", task.issuedAt()), 1, 1, 1,
+                -0.5, false, 1));
+
+        RecordDeadLettered dead = kafka.awaitDeadLetter(task.taskId());
+        assertThat(dead.getReason()).contains("cost_usd");
+        assertThat(dead.getSourceOffset()).isEqualTo(bad.offset());
+        given().get("/results/{id}", task.taskId()).then().statusCode(404);
     }
 
     @Test

@@ -30,7 +30,8 @@ import io.restassured.path.json.JsonPath;
 
 /**
  * Lists, filters and pages results materialized from real events. One workflow, two runs:
- * run one has 3 rows x (sentiment, summarization) in mixed states, run two one Pending row.
+ * run one has 3 rows x (sentiment, summarization) in mixed states (sentiment 2 Completed and
+ * 1 Failed; summarization 1 Completed, 1 Skipped, 1 Pending), run two one Pending row.
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
@@ -69,6 +70,8 @@ class ResultResourceIT {
         kafka.finish(sentiment.get(1).completed("Negative", sentiment.get(1).issuedAt().plusMillis(100)));
         kafka.finish(sentiment.get(2).failed("model answered 500", sentiment.get(2).issuedAt().plusMillis(100)));
         kafka.finish(summarization.get(0).completed("A great plot.", summarization.get(0).issuedAt().plusMillis(9)));
+        kafka.finish(summarization.get(1).skipped("run halted: cost budget reached",
+                summarization.get(1).issuedAt().plusMillis(20)));
         kafka.issue(TaskEvents.task(WORKFLOW, RUN_TWO, "sentiment", 0).issued());
 
         await("seeded results are materialized").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
@@ -77,7 +80,8 @@ class ResultResourceIT {
                     JsonPath summary = given().get("/workflows/{id}/results/summary", WORKFLOW).jsonPath();
                     return summary.getLong("total") == 7 && summary.getInt("processes[0].completed") == 2
                             && summary.getInt("processes[0].failed") == 1
-                            && summary.getInt("processes[1].completed") == 1;
+                            && summary.getInt("processes[1].completed") == 1
+                            && summary.getInt("processes[1].skipped") == 1;
                 });
     }
 
@@ -97,9 +101,9 @@ class ResultResourceIT {
                 .body("total", equalTo(6))
                 .body("processes.size()", equalTo(2))
                 .body("processes[0]", equalTo(Map.of("process_name", "sentiment", "stage_index", 0,
-                        "pending", 0, "completed", 2, "failed", 1)))
+                        "pending", 0, "completed", 2, "failed", 1, "skipped", 0)))
                 .body("processes[1]", equalTo(Map.of("process_name", "summarization", "stage_index", 1,
-                        "pending", 2, "completed", 1, "failed", 0)));
+                        "pending", 1, "completed", 1, "failed", 0, "skipped", 1)));
     }
 
     @Test
@@ -135,6 +139,12 @@ class ResultResourceIT {
 
         JsonPath failed = list(Map.of("status", "Failed", "run_id", RUN_ONE));
         assertThat(failed.getList("items.error", String.class)).containsExactly("model answered 500");
+
+        JsonPath skipped = list(Map.of("status", "skipped"));
+        assertThat(skipped.getLong("total")).isEqualTo(1);
+        assertThat(skipped.getString("items[0].status")).isEqualTo("Skipped");
+        assertThat(skipped.getString("items[0].process_name")).isEqualTo("summarization");
+        assertThat(skipped.getString("items[0].error")).isEqualTo("run halted: cost budget reached");
     }
 
     @Test
@@ -169,7 +179,8 @@ class ResultResourceIT {
         assertThat(page.getLong("total")).isEqualTo(7);
         assertThat(page.getMap("items[0]")).containsOnlyKeys("result_id", "workflow_id", "run_id", "reference_id",
                 "process_name", "stage_index", "result", "status", "error", "model", "prompt_tokens",
-                "completion_tokens", "latency_ms", "issued_at", "completed_at", "created_at");
+                "completion_tokens", "latency_ms", "cost_usd", "cached", "attempts", "issued_at", "completed_at",
+                "created_at");
     }
 
     @Test
@@ -206,7 +217,9 @@ class ResultResourceIT {
                 .get("/workflows/{id}/results", "wf-1")
                 .then().statusCode(400)
                 .contentType(startsWith("application/problem+json"))
-                .body("errors.field", hasItems("workflow_id", "status", "page"));
+                .body("errors.field", hasItems("workflow_id", "status", "page"))
+                .body("errors.find { it.field == 'status' }.message",
+                        equalTo("must be one of Pending, Completed, Failed, Skipped, got 'done'"));
     }
 
     @Test

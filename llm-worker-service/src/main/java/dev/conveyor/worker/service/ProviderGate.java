@@ -1,0 +1,223 @@
+package dev.conveyor.worker.service;
+
+import java.time.Duration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Admits calls to one provider the way the provider admits them: a request bucket and a token
+ * bucket refilled continuously over a minute, each call reserving its prompt estimate plus its
+ * maximum completion before it goes out, the unused part given back when the usage is known.
+ * The buckets follow what the provider says in its {@code x-ratelimit-*} headers, a
+ * {@code Retry-After} holds every call until it has passed, and a circuit breaker stops calls
+ * to a provider that keeps failing until a cool-down has passed and a probe call succeeds.
+ *
+ * <p>Blocking: {@link #acquire} waits on the caller's thread (a virtual thread where the
+ * runtime has them), so waiting costs no CPU.
+ */
+public final class ProviderGate {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderGate.class);
+
+    /** A grant to make one call; give it back with {@link #settle} or {@link #release}. */
+    public record Permit(long tokens, boolean probe) {
+    }
+
+    enum Breaker { CLOSED, OPEN, HALF_OPEN }
+
+    private final Object lock = new Object();
+    private final int breakerThreshold;
+    private final long breakerCooldownNanos;
+
+    private double requestCapacity;
+    private double tokenCapacity;
+    private double requests;
+    private double tokens;
+    private final java.util.function.LongSupplier clock;
+    private long refilledAt;
+    private long pausedUntil;
+    private Breaker breaker = Breaker.CLOSED;
+    private int consecutiveFailures;
+    private long openedAt;
+    private boolean probing;
+
+    /**
+     * @param requestsPerMinute the request limit; 0 for none
+     * @param tokensPerMinute the token limit; 0 for none
+     */
+    public ProviderGate(int requestsPerMinute, int tokensPerMinute, int breakerThreshold, Duration breakerCooldown) {
+        this(requestsPerMinute, tokensPerMinute, breakerThreshold, breakerCooldown, System::nanoTime);
+    }
+
+    /** With a clock of its own, for tests. */
+    ProviderGate(int requestsPerMinute, int tokensPerMinute, int breakerThreshold, Duration breakerCooldown,
+            java.util.function.LongSupplier clock) {
+        this.clock = clock;
+        this.refilledAt = clock.getAsLong();
+        this.requestCapacity = requestsPerMinute <= 0 ? Double.POSITIVE_INFINITY : requestsPerMinute;
+        this.tokenCapacity = tokensPerMinute <= 0 ? Double.POSITIVE_INFINITY : tokensPerMinute;
+        this.requests = requestCapacity;
+        this.tokens = tokenCapacity;
+        this.breakerThreshold = breakerThreshold;
+        this.breakerCooldownNanos = breakerCooldown.toNanos();
+    }
+
+    /**
+     * Waits until one request and {@code reserveTokens} tokens are available, the provider is
+     * not asking to pause and the breaker lets a call through.
+     */
+    public Permit acquire(long reserveTokens) throws InterruptedException {
+        synchronized (lock) {
+            while (true) {
+                long wait = tryTake(reserveTokens);
+                if (wait == 0) {
+                    return lastPermit;
+                }
+                lock.wait(Math.max(1, Math.min(wait / 1_000_000, 1_000))); // woken early by settle/release/pause
+            }
+        }
+    }
+
+    /** A permit now, or empty when the caller would have to wait. */
+    java.util.Optional<Permit> tryAcquire(long reserveTokens) {
+        synchronized (lock) {
+            return tryTake(reserveTokens) == 0 ? java.util.Optional.of(lastPermit) : java.util.Optional.empty();
+        }
+    }
+
+    private Permit lastPermit;
+
+    /** Takes a permit (then 0, the permit in {@code lastPermit}) or says how many nanoseconds to wait. */
+    private long tryTake(long reserveTokens) {
+        // A call bigger than the whole bucket could never pass; it waits for a full bucket.
+        long want = (long) Math.min(reserveTokens, tokenCapacity);
+        while (true) {
+            long now = clock.getAsLong();
+            refill(now);
+            if (now < pausedUntil) {
+                return pausedUntil - now;
+            }
+            if (breaker == Breaker.OPEN) {
+                long reopen = openedAt + breakerCooldownNanos;
+                if (now < reopen) {
+                    return reopen - now;
+                }
+                breaker = Breaker.HALF_OPEN;
+                continue;
+            }
+            if (breaker == Breaker.HALF_OPEN && probing) {
+                return breakerCooldownNanos;
+            }
+            if (requests < 1) {
+                return Math.max(1, nanosFor(1 - requests, requestCapacity));
+            }
+            if (tokens < want) {
+                return Math.max(1, nanosFor(want - tokens, tokenCapacity));
+            }
+            requests -= 1;
+            tokens -= want;
+            boolean probe = breaker == Breaker.HALF_OPEN;
+            probing |= probe;
+            lastPermit = new Permit(want, probe);
+            return 0;
+        }
+    }
+
+    /** The call answered: give back unused tokens, close the breaker. */
+    public void settle(Permit permit, long usedTokens) {
+        synchronized (lock) {
+            if (usedTokens < permit.tokens() && tokenCapacity != Double.POSITIVE_INFINITY) {
+                tokens = Math.min(tokenCapacity, tokens + (permit.tokens() - usedTokens));
+            }
+            consecutiveFailures = 0;
+            if (breaker != Breaker.CLOSED) {
+                LOG.info("provider answers again: circuit closed");
+            }
+            breaker = Breaker.CLOSED;
+            probing = false;
+            lock.notifyAll();
+        }
+    }
+
+    /** The call failed. Transient failures count toward opening the breaker. */
+    public void release(Permit permit, CallFailure failure) {
+        synchronized (lock) {
+            if (permit.probe()) {
+                probing = false;
+            }
+            if (failure.kind() == CallFailure.Kind.TRANSIENT) {
+                consecutiveFailures++;
+                if (breaker == Breaker.HALF_OPEN || consecutiveFailures >= breakerThreshold) {
+                    if (breaker != Breaker.OPEN) {
+                        LOG.warn("provider failed {} times in a row: circuit open for {} ms", consecutiveFailures,
+                                breakerCooldownNanos / 1_000_000);
+                    }
+                    breaker = Breaker.OPEN;
+                    openedAt = clock.getAsLong();
+                }
+            } else if (failure.kind() == CallFailure.Kind.RATE_LIMITED) {
+                // Admitted by us but refused by the provider: its view of the budget is lower.
+                // (With no known limit, the pause the 429 set is what holds the calls back.)
+                if (requestCapacity != Double.POSITIVE_INFINITY) {
+                    requests = Math.min(requests, 0);
+                }
+            } else {
+                consecutiveFailures = 0;
+            }
+            lock.notifyAll();
+        }
+    }
+
+    /** The provider asked to wait (Retry-After, or a 429 without it): hold every call until then. */
+    public void pauseFor(Duration wait) {
+        synchronized (lock) {
+            pausedUntil = Math.max(pausedUntil, clock.getAsLong() + wait.toNanos());
+            lock.notifyAll();
+        }
+    }
+
+    /**
+     * What the provider reported in its {@code x-ratelimit-*} headers: adopt a lower limit, and
+     * never believe we have more left than it says (other clients may share the key).
+     */
+    public void observe(RateLimitHeaders headers) {
+        synchronized (lock) {
+            refill(clock.getAsLong());
+            if (headers.limitRequests() > 0 && headers.limitRequests() < requestCapacity) {
+                requestCapacity = headers.limitRequests();
+            }
+            if (headers.limitTokens() > 0 && headers.limitTokens() < tokenCapacity) {
+                tokenCapacity = headers.limitTokens();
+            }
+            // A remaining budget means something only against a known limit, which refills it.
+            if (headers.remainingRequests() >= 0 && requestCapacity != Double.POSITIVE_INFINITY) {
+                requests = Math.min(requests, headers.remainingRequests());
+            }
+            if (headers.remainingTokens() >= 0 && tokenCapacity != Double.POSITIVE_INFINITY) {
+                tokens = Math.min(tokens, headers.remainingTokens());
+            }
+        }
+    }
+
+    Breaker breaker() {
+        synchronized (lock) {
+            return breaker;
+        }
+    }
+
+    private void refill(long now) {
+        double minutes = (now - refilledAt) / 60e9;
+        refilledAt = now;
+        if (requestCapacity != Double.POSITIVE_INFINITY) {
+            requests = Math.min(requestCapacity, requests + minutes * requestCapacity);
+        }
+        if (tokenCapacity != Double.POSITIVE_INFINITY) {
+            tokens = Math.min(tokenCapacity, tokens + minutes * tokenCapacity);
+        }
+    }
+
+    private static long nanosFor(double missing, double perMinute) {
+        return (long) Math.ceil(missing / perMinute * 60e9);
+    }
+}

@@ -81,7 +81,8 @@ public class WorkerBeans {
     @Singleton
     ProviderGate providerGate(WorkerConfig config) {
         ProviderGate gate = new ProviderGate(config.rateLimit().requestsPerMinute(),
-                config.rateLimit().tokensPerMinute(), config.breaker().failureThreshold(), config.breaker().cooldown());
+                config.rateLimit().tokensPerMinute(), config.rateLimit().burst(), config.breaker().failureThreshold(),
+                config.breaker().cooldown());
         ProviderGates.use(gate);
         return gate;
     }

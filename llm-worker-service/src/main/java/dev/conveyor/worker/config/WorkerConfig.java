@@ -73,6 +73,13 @@ public interface WorkerConfig {
         /** The provider's token limit per minute; 0 until the provider's headers tell. */
         @WithDefault("0")
         int tokensPerMinute();
+
+        /**
+         * The share of a minute's limit sent at once at most. Providers enforce per-minute limits
+         * over shorter windows (600 RPM as 10 a second), so a full minute's burst would be refused.
+         */
+        @WithDefault("1s")
+        Duration burst();
     }
 
     interface Retry {

@@ -30,8 +30,11 @@ public final class ProviderGate {
     private final int breakerThreshold;
     private final long breakerCooldownNanos;
 
-    private double requestCapacity;
-    private double tokenCapacity;
+    /** Limits per minute; infinite until configured or reported by the provider. */
+    private double requestRate;
+    private double tokenRate;
+    /** How much of a minute's limit a full bucket holds: providers enforce limits over short windows. */
+    private final double burstFraction;
     private double requests;
     private double tokens;
     private final java.util.function.LongSupplier clock;
@@ -46,19 +49,21 @@ public final class ProviderGate {
      * @param requestsPerMinute the request limit; 0 for none
      * @param tokensPerMinute the token limit; 0 for none
      */
-    public ProviderGate(int requestsPerMinute, int tokensPerMinute, int breakerThreshold, Duration breakerCooldown) {
-        this(requestsPerMinute, tokensPerMinute, breakerThreshold, breakerCooldown, System::nanoTime);
+    public ProviderGate(int requestsPerMinute, int tokensPerMinute, Duration burst, int breakerThreshold,
+            Duration breakerCooldown) {
+        this(requestsPerMinute, tokensPerMinute, burst, breakerThreshold, breakerCooldown, System::nanoTime);
     }
 
     /** With a clock of its own, for tests. */
-    ProviderGate(int requestsPerMinute, int tokensPerMinute, int breakerThreshold, Duration breakerCooldown,
-            java.util.function.LongSupplier clock) {
+    ProviderGate(int requestsPerMinute, int tokensPerMinute, Duration burst, int breakerThreshold,
+            Duration breakerCooldown, java.util.function.LongSupplier clock) {
         this.clock = clock;
+        this.burstFraction = Math.min(1.0, Math.max(1e-3, burst.toMillis() / 60_000d));
         this.refilledAt = clock.getAsLong();
-        this.requestCapacity = requestsPerMinute <= 0 ? Double.POSITIVE_INFINITY : requestsPerMinute;
-        this.tokenCapacity = tokensPerMinute <= 0 ? Double.POSITIVE_INFINITY : tokensPerMinute;
-        this.requests = requestCapacity;
-        this.tokens = tokenCapacity;
+        this.requestRate = requestsPerMinute <= 0 ? Double.POSITIVE_INFINITY : requestsPerMinute;
+        this.tokenRate = tokensPerMinute <= 0 ? Double.POSITIVE_INFINITY : tokensPerMinute;
+        this.requests = ceiling(requestRate);
+        this.tokens = ceiling(tokenRate);
         this.breakerThreshold = breakerThreshold;
         this.breakerCooldownNanos = breakerCooldown.toNanos();
     }
@@ -91,7 +96,7 @@ public final class ProviderGate {
     /** Takes a permit (then 0, the permit in {@code lastPermit}) or says how many nanoseconds to wait. */
     private long tryTake(long reserveTokens) {
         // A call bigger than the whole bucket could never pass; it waits for a full bucket.
-        long want = (long) Math.min(reserveTokens, tokenCapacity);
+        long want = (long) Math.min(reserveTokens, ceiling(tokenRate));
         while (true) {
             long now = clock.getAsLong();
             refill(now);
@@ -110,10 +115,10 @@ public final class ProviderGate {
                 return breakerCooldownNanos;
             }
             if (requests < 1) {
-                return Math.max(1, nanosFor(1 - requests, requestCapacity));
+                return Math.max(1, nanosFor(1 - requests, requestRate));
             }
             if (tokens < want) {
-                return Math.max(1, nanosFor(want - tokens, tokenCapacity));
+                return Math.max(1, nanosFor(want - tokens, tokenRate));
             }
             requests -= 1;
             tokens -= want;
@@ -127,8 +132,8 @@ public final class ProviderGate {
     /** The call answered: give back unused tokens, close the breaker. */
     public void settle(Permit permit, long usedTokens) {
         synchronized (lock) {
-            if (usedTokens < permit.tokens() && tokenCapacity != Double.POSITIVE_INFINITY) {
-                tokens = Math.min(tokenCapacity, tokens + (permit.tokens() - usedTokens));
+            if (usedTokens < permit.tokens() && tokenRate != Double.POSITIVE_INFINITY) {
+                tokens = Math.min(ceiling(tokenRate), tokens + (permit.tokens() - usedTokens));
             }
             consecutiveFailures = 0;
             if (breaker != Breaker.CLOSED) {
@@ -159,7 +164,7 @@ public final class ProviderGate {
             } else if (failure.kind() == CallFailure.Kind.RATE_LIMITED) {
                 // Admitted by us but refused by the provider: its view of the budget is lower.
                 // (With no known limit, the pause the 429 set is what holds the calls back.)
-                if (requestCapacity != Double.POSITIVE_INFINITY) {
+                if (requestRate != Double.POSITIVE_INFINITY) {
                     requests = Math.min(requests, 0);
                 }
             } else {
@@ -184,17 +189,19 @@ public final class ProviderGate {
     public void observe(RateLimitHeaders headers) {
         synchronized (lock) {
             refill(clock.getAsLong());
-            if (headers.limitRequests() > 0 && headers.limitRequests() < requestCapacity) {
-                requestCapacity = headers.limitRequests();
+            if (headers.limitRequests() > 0 && headers.limitRequests() < requestRate) {
+                requestRate = headers.limitRequests();
+                requests = Math.min(requests, ceiling(requestRate));
             }
-            if (headers.limitTokens() > 0 && headers.limitTokens() < tokenCapacity) {
-                tokenCapacity = headers.limitTokens();
+            if (headers.limitTokens() > 0 && headers.limitTokens() < tokenRate) {
+                tokenRate = headers.limitTokens();
+                tokens = Math.min(tokens, ceiling(tokenRate));
             }
             // A remaining budget means something only against a known limit, which refills it.
-            if (headers.remainingRequests() >= 0 && requestCapacity != Double.POSITIVE_INFINITY) {
+            if (headers.remainingRequests() >= 0 && requestRate != Double.POSITIVE_INFINITY) {
                 requests = Math.min(requests, headers.remainingRequests());
             }
-            if (headers.remainingTokens() >= 0 && tokenCapacity != Double.POSITIVE_INFINITY) {
+            if (headers.remainingTokens() >= 0 && tokenRate != Double.POSITIVE_INFINITY) {
                 tokens = Math.min(tokens, headers.remainingTokens());
             }
         }
@@ -209,12 +216,17 @@ public final class ProviderGate {
     private void refill(long now) {
         double minutes = (now - refilledAt) / 60e9;
         refilledAt = now;
-        if (requestCapacity != Double.POSITIVE_INFINITY) {
-            requests = Math.min(requestCapacity, requests + minutes * requestCapacity);
+        if (requestRate != Double.POSITIVE_INFINITY) {
+            requests = Math.min(ceiling(requestRate), requests + minutes * requestRate);
         }
-        if (tokenCapacity != Double.POSITIVE_INFINITY) {
-            tokens = Math.min(tokenCapacity, tokens + minutes * tokenCapacity);
+        if (tokenRate != Double.POSITIVE_INFINITY) {
+            tokens = Math.min(ceiling(tokenRate), tokens + minutes * tokenRate);
         }
+    }
+
+    /** A full bucket: the burst's share of the per-minute limit, at least one call. */
+    private double ceiling(double perMinute) {
+        return perMinute == Double.POSITIVE_INFINITY ? perMinute : Math.max(1, perMinute * burstFraction);
     }
 
     private static long nanosFor(double missing, double perMinute) {

@@ -13,7 +13,8 @@ class ProviderGateTest {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
 
     private ProviderGate gate(int rpm, int tpm) {
-        return new ProviderGate(rpm, tpm, 3, Duration.ofSeconds(10), now::get);
+        // A full minute's bucket, so that these tests count in minutes; see the burst test.
+        return new ProviderGate(rpm, tpm, Duration.ofMinutes(1), 3, Duration.ofSeconds(10), now::get);
     }
 
     private void advance(Duration d) {
@@ -32,6 +33,20 @@ class ProviderGateTest {
 
         assertThat(gate.tryAcquire(10)).isPresent();
         assertThat(gate.tryAcquire(10)).isEmpty();
+    }
+
+    @Test
+    void shouldSendNoMoreThanTheBurstsShareAtOnce() {
+        ProviderGate gate = new ProviderGate(600, 0, Duration.ofSeconds(1), 3, Duration.ofSeconds(10), now::get);
+        for (int i = 0; i < 10; i++) {
+            assertThat(gate.tryAcquire(1)).as("request %d", i).isPresent();
+        }
+        assertThat(gate.tryAcquire(1)).as("600 a minute is 10 a second").isEmpty();
+
+        advance(Duration.ofMillis(100));
+
+        assertThat(gate.tryAcquire(1)).isPresent();
+        assertThat(gate.tryAcquire(1)).isEmpty();
     }
 
     @Test

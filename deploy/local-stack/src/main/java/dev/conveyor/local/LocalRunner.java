@@ -63,7 +63,9 @@ public final class LocalRunner {
             say("Ingested " + ids.size() + " rows into source '" + source + "'");
             JsonNode workflow = client.createWorkflow(SeedData.WORKFLOW_NAME, source, processes, model);
             String workflowId = workflow.path("workflow_id").asText();
-            say("Created workflow " + workflowId + " " + JSON.writeValueAsString(workflow.path("processes"))
+            List<String> steps = new java.util.ArrayList<>();
+            workflow.path("processes").fieldNames().forEachRemaining(steps::add);
+            say("Created workflow " + workflowId + ": " + String.join(" → ", steps)
                     + " with model " + model + llm.map(l -> " at " + l.baseUrl()).orElse(" (answered offline)"));
             String runId = client.startRun(workflowId).path("run_id").asText();
             say("Started run " + runId + "; waiting for " + ids.size() * processes.size() + " results...");

@@ -444,20 +444,7 @@ class LlmWorkerIT {
     }
 
     private static TaskIssued task(String process, Map<String, String> inputs, String model) {
-        String runId = UUID.randomUUID().toString();
-        String referenceId = UUID.randomUUID().toString();
-        return TaskIssued.newBuilder()
-                .setTaskId(TaskIds.taskId(runId, process, referenceId))
-                .setRunId(runId)
-                .setWorkflowId(UUID.randomUUID().toString())
-                .setReferenceId(referenceId)
-                .setSourceConnection("S3")
-                .setProcessName(process)
-                .setStageIndex(0)
-                .setInputs(inputs)
-                .setModel(model)
-                .setIssuedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
-                .build();
+        return Tasks.task(process, inputs, model);
     }
 
     private static RecordMetadata send(TaskIssued task) throws Exception {

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 import dev.conveyor.common.kafka.ConsumerLoop;
 import dev.conveyor.common.kafka.TopicAdmin;
 import dev.conveyor.ingest.config.IngestConfig;
-import dev.conveyor.ingest.config.KafkaConfig;
+import dev.conveyor.common.kafka.KafkaSettings;
 import dev.conveyor.schemas.RowIngested;
 import dev.conveyor.schemas.kafka.TopicSpec;
 import dev.conveyor.schemas.kafka.Topics;
@@ -25,13 +25,13 @@ public class KafkaLifecycle {
     static final String SERVICE = "ingest-service";
     private static final Logger LOG = LoggerFactory.getLogger(KafkaLifecycle.class);
 
-    private final KafkaConfig kafka;
+    private final KafkaSettings kafka;
     private final IngestConfig ingest;
     private final RowPublisher publisher;
     private final SourceRowsConsumer handler;
     private volatile ConsumerLoop<RowIngested> loop;
 
-    public KafkaLifecycle(KafkaConfig kafka, IngestConfig ingest, RowPublisher publisher, SourceRowsConsumer handler) {
+    public KafkaLifecycle(KafkaSettings kafka, IngestConfig ingest, RowPublisher publisher, SourceRowsConsumer handler) {
         this.kafka = kafka;
         this.ingest = ingest;
         this.publisher = publisher;

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.conveyor.ingest.SourceRow;
 import dev.conveyor.ingest.config.IngestConfig;
-import dev.conveyor.ingest.config.KafkaConfig;
+import dev.conveyor.common.kafka.KafkaSettings;
 import dev.conveyor.schemas.RowIngested;
 import dev.conveyor.schemas.kafka.Topics;
 
@@ -32,7 +32,7 @@ public class RowPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RowPublisher.class);
     private static final int LINGER_MS = 5;
 
-    private final KafkaConfig kafka;
+    private final KafkaSettings kafka;
     private final Duration timeout;
     /** Unique per instance: two instances sharing an id would fence each other. */
     private final String transactionalId = "conveyor-ingest-" + UUID.randomUUID();
@@ -41,7 +41,7 @@ public class RowPublisher implements AutoCloseable {
     private KafkaProducer<String, RowIngested> producer;
     private volatile boolean started;
 
-    public RowPublisher(KafkaConfig kafka, IngestConfig ingest) {
+    public RowPublisher(KafkaSettings kafka, IngestConfig ingest) {
         this.kafka = kafka;
         this.timeout = ingest.publishTimeout();
     }

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.conveyor.common.kafka.TopicAdmin;
 import dev.conveyor.schemas.kafka.Topics;
-import dev.conveyor.worker.config.KafkaConfig;
+import dev.conveyor.common.kafka.KafkaSettings;
 import dev.conveyor.worker.config.WorkerConfig;
 import dev.conveyor.worker.service.HaltedRuns;
 import dev.conveyor.worker.service.TaskProcessor;
@@ -27,7 +27,7 @@ public class TaskConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(TaskConsumer.class);
 
     private final String bootstrapServers;
-    private final KafkaConfig kafka;
+    private final KafkaSettings kafka;
     private final WorkerConfig worker;
     private final TaskProcessor processor;
     private final HaltedRuns halted;
@@ -35,7 +35,7 @@ public class TaskConsumer {
     private RunControlsListener controls;
     private TaskPipeline pipeline;
 
-    public TaskConsumer(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, KafkaConfig kafka,
+    public TaskConsumer(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, KafkaSettings kafka,
             WorkerConfig worker, TaskProcessor processor, HaltedRuns halted) {
         this.bootstrapServers = bootstrapServers;
         this.kafka = kafka;

@@ -8,6 +8,7 @@ import jakarta.enterprise.event.Observes;
 
 import io.quarkus.runtime.StartupEvent;
 
+import dev.conveyor.common.kafka.KafkaSettings;
 import dev.conveyor.common.kafka.TopicAdmin;
 import dev.conveyor.schemas.kafka.Topics;
 

@@ -16,7 +16,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.conveyor.common.rest.Problem;
 import dev.conveyor.common.rest.ProblemException;
-import dev.conveyor.orchestrator.config.KafkaSettings;
+import dev.conveyor.common.kafka.KafkaSettings;
 import dev.conveyor.schemas.kafka.TopicSpec;
 
 /** Publishes workflow definitions and run commands, and returns only once the broker has them. */

@@ -13,7 +13,7 @@ import org.jboss.logging.Logger;
 
 import dev.conveyor.common.kafka.ConsumerLoop;
 import dev.conveyor.common.kafka.TopicAdmin;
-import dev.conveyor.review.config.KafkaConfig;
+import dev.conveyor.common.kafka.KafkaSettings;
 import dev.conveyor.review.config.ReviewConfig;
 import dev.conveyor.schemas.kafka.TopicSpec;
 import dev.conveyor.schemas.kafka.Topics;
@@ -32,12 +32,12 @@ public class ResultConsumer implements HealthCheck {
 
     private static final Logger LOG = Logger.getLogger(ResultConsumer.class);
 
-    private final KafkaConfig kafka;
+    private final KafkaSettings kafka;
     private final ReviewConfig config;
     private final ResultEventHandler handler;
     private volatile ConsumerLoop<SpecificRecordBase> loop;
 
-    public ResultConsumer(KafkaConfig kafka, ReviewConfig config, ResultEventHandler handler) {
+    public ResultConsumer(KafkaSettings kafka, ReviewConfig config, ResultEventHandler handler) {
         this.kafka = kafka;
         this.config = config;
         this.handler = handler;

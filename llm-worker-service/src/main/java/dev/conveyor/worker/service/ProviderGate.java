@@ -13,6 +13,9 @@ import org.slf4j.LoggerFactory;
  * {@code Retry-After} holds every call until it has passed, and a circuit breaker stops calls
  * to a provider that keeps failing until a cool-down has passed and a probe call succeeds.
  *
+ * <p>With no limits configured, the first call goes out alone and the headers of its answer set
+ * the buckets before the others follow, so that a cold start does not burst into 429s.
+ *
  * <p>Blocking: {@link #acquire} waits on the caller's thread (a virtual thread where the
  * runtime has them), so waiting costs no CPU.
  */
@@ -44,6 +47,10 @@ public final class ProviderGate {
     private int consecutiveFailures;
     private long openedAt;
     private boolean probing;
+    /** Whether any answer (or failure) has come back from the provider since start. */
+    private boolean heardFromProvider;
+    /** A first call is out while no limit is known. */
+    private boolean scouting;
 
     /**
      * @param requestsPerMinute the request limit; 0 for none
@@ -75,11 +82,12 @@ public final class ProviderGate {
     public Permit acquire(long reserveTokens) throws InterruptedException {
         synchronized (lock) {
             while (true) {
-                long wait = tryTake(reserveTokens);
-                if (wait == 0) {
-                    return lastPermit;
+                Attempt attempt = attempt(reserveTokens);
+                if (attempt.permit() != null) {
+                    return attempt.permit();
                 }
-                lock.wait(Math.max(1, Math.min(wait / 1_000_000, 1_000))); // woken early by settle/release/pause
+                // woken early by settle/release/pause
+                lock.wait(Math.max(1, Math.min(attempt.waitNanos() / 1_000_000, 1_000)));
             }
         }
     }
@@ -87,46 +95,58 @@ public final class ProviderGate {
     /** A permit now, or empty when the caller would have to wait. */
     java.util.Optional<Permit> tryAcquire(long reserveTokens) {
         synchronized (lock) {
-            return tryTake(reserveTokens) == 0 ? java.util.Optional.of(lastPermit) : java.util.Optional.empty();
+            return java.util.Optional.ofNullable(attempt(reserveTokens).permit());
         }
     }
 
-    private Permit lastPermit;
+    /** A permit, or how long to wait before asking again. */
+    private record Attempt(Permit permit, long waitNanos) {
+        static Attempt waitFor(long nanos) {
+            return new Attempt(null, Math.max(1, nanos));
+        }
+    }
 
-    /** Takes a permit (then 0, the permit in {@code lastPermit}) or says how many nanoseconds to wait. */
-    private long tryTake(long reserveTokens) {
+    private Attempt attempt(long reserveTokens) {
         // A call bigger than the whole bucket could never pass; it waits for a full bucket.
         long want = (long) Math.min(reserveTokens, ceiling(tokenRate));
         while (true) {
             long now = clock.getAsLong();
             refill(now);
             if (now < pausedUntil) {
-                return pausedUntil - now;
+                return Attempt.waitFor(pausedUntil - now);
             }
             if (breaker == Breaker.OPEN) {
                 long reopen = openedAt + breakerCooldownNanos;
                 if (now < reopen) {
-                    return reopen - now;
+                    return Attempt.waitFor(reopen - now);
                 }
                 breaker = Breaker.HALF_OPEN;
                 continue;
             }
             if (breaker == Breaker.HALF_OPEN && probing) {
-                return breakerCooldownNanos;
+                return Attempt.waitFor(breakerCooldownNanos);
+            }
+            if (!heardFromProvider && unknownLimits() && scouting) {
+                // No limit known yet: one call goes first and its answer's headers tell the rest.
+                return Attempt.waitFor(breakerCooldownNanos);
             }
             if (requests < 1) {
-                return Math.max(1, nanosFor(1 - requests, requestRate));
+                return Attempt.waitFor(nanosFor(1 - requests, requestRate));
             }
             if (tokens < want) {
-                return Math.max(1, nanosFor(want - tokens, tokenRate));
+                return Attempt.waitFor(nanosFor(want - tokens, tokenRate));
             }
             requests -= 1;
             tokens -= want;
             boolean probe = breaker == Breaker.HALF_OPEN;
             probing |= probe;
-            lastPermit = new Permit(want, probe);
-            return 0;
+            scouting |= !heardFromProvider && unknownLimits();
+            return new Attempt(new Permit(want, probe), 0);
         }
+    }
+
+    private boolean unknownLimits() {
+        return requestRate == Double.POSITIVE_INFINITY && tokenRate == Double.POSITIVE_INFINITY;
     }
 
     /** The call answered: give back unused tokens, close the breaker. */
@@ -135,6 +155,7 @@ public final class ProviderGate {
             if (usedTokens < permit.tokens() && tokenRate != Double.POSITIVE_INFINITY) {
                 tokens = Math.min(ceiling(tokenRate), tokens + (permit.tokens() - usedTokens));
             }
+            heardFromProvider = true;
             consecutiveFailures = 0;
             if (breaker != Breaker.CLOSED) {
                 LOG.info("provider answers again: circuit closed");
@@ -148,6 +169,7 @@ public final class ProviderGate {
     /** The call failed. Transient failures count toward opening the breaker. */
     public void release(Permit permit, CallFailure failure) {
         synchronized (lock) {
+            heardFromProvider = true;
             if (permit.probe()) {
                 probing = false;
             }
@@ -204,6 +226,7 @@ public final class ProviderGate {
             if (headers.remainingTokens() >= 0 && tokenRate != Double.POSITIVE_INFINITY) {
                 tokens = Math.min(tokens, headers.remainingTokens());
             }
+            lock.notifyAll(); // callers held back until a limit was known may go
         }
     }
 

@@ -5,8 +5,9 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * How long to wait before attempt {@code n + 1}: exponential back-off with full jitter, capped,
- * and never less than what the provider asked for in Retry-After.
+ * How long to wait before attempt {@code n + 1}: exponential back-off, capped, with jitter (a
+ * random point in the upper half, so retries of many tasks spread out), and never less than what
+ * the provider asked for in Retry-After.
  */
 public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay, Duration maxElapsed) {
 

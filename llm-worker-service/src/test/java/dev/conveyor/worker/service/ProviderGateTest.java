@@ -128,6 +128,28 @@ class ProviderGateTest {
     }
 
     @Test
+    void shouldSendOneCallFirstWhileNoLimitIsKnown() {
+        ProviderGate gate = gate(0, 0);
+        gate.tryAcquire(1).orElseThrow();
+        assertThat(gate.tryAcquire(1)).as("the others wait for the first answer's headers").isEmpty();
+
+        gate.observe(new RateLimitHeaders(600, 9, -1, -1, Optional.empty()));
+
+        assertThat(gate.tryAcquire(1)).isPresent();
+    }
+
+    @Test
+    void shouldLetEveryoneGoWhenTheProviderSendsNoLimits() {
+        ProviderGate gate = gate(0, 0);
+        ProviderGate.Permit first = gate.tryAcquire(1).orElseThrow();
+        gate.settle(first, 1);
+
+        for (int i = 0; i < 100; i++) {
+            assertThat(gate.tryAcquire(1)).isPresent();
+        }
+    }
+
+    @Test
     void shouldBelieveTheProvidersRemainingBudget() {
         ProviderGate gate = gate(600, 0);
         gate.observe(new RateLimitHeaders(600, 0, -1, -1, Optional.empty()));

@@ -11,7 +11,7 @@ import java.util.Optional;
 public record LlmEndpoint(String baseUrl, String apiKey, String model) {
 
     public static final String HOW_TO_CONFIGURE = String.join("\n",
-            "No model endpoint is configured. Set one of:",
+            "To use a real model instead of the offline one, set one of:",
             "  OpenAI:            export OPENAI_API_KEY=sk-...            (optional: CONVEYOR_LLM_MODEL=gpt-4o-mini)",
             "  Any OpenAI-compatible server (Ollama, vLLM, LiteLLM, ...):",
             "                     export CONVEYOR_LLM_BASE_URL=http://localhost:11434/v1",

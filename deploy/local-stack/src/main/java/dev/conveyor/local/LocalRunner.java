@@ -42,8 +42,7 @@ public final class LocalRunner {
         if (llm.isEmpty()) {
             say("No model endpoint configured: the worker answers with its offline model (all-MiniLM-L6-v2:"
                     + " classification and extractive summaries).");
-            System.out.println(LlmEndpoint.HOW_TO_CONFIGURE.replace("No model endpoint is configured. Set one of:",
-                    "To use a real model instead, set one of:"));
+            System.out.println(LlmEndpoint.HOW_TO_CONFIGURE);
         }
         List<Map<String, String>> rows = csv == null ? SeedData.ROWS : CsvRows.read(Path.of(csv));
         String source = options.getOrDefault("source", csv == null ? SeedData.SOURCE : Path.of(csv).getFileName()

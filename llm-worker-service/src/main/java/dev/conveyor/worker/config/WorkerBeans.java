@@ -108,11 +108,7 @@ public class WorkerBeans {
             HaltedRuns halted, PromptFactory prompts, FailureReasons reasons, WorkerConfig config,
             @ConfigProperty(name = "quarkus.langchain4j.openai.chat-model.model-name") String configuredModel,
             @ConfigProperty(name = "quarkus.langchain4j.openai.timeout") java.time.Duration timeout) {
-        String model = caller instanceof OpenAiModelCaller openai && openai.configuredModel() != null
-                ? openai.configuredModel() : configuredModel;
-        if (!caller.isRemote()) {
-            model = "offline/all-minilm-l6-v2";
-        }
+        String model = caller.isRemote() ? configuredModel : OfflineModel.MODEL_NAME;
         RetryPolicy retry = new RetryPolicy(config.retry().maxAttempts(), config.retry().baseDelay(),
                 config.retry().maxDelay(), config.retry().maxElapsed());
         return new TaskProcessor(caller, gate, cache, prices, halted, prompts, reasons,

@@ -5,7 +5,6 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +25,6 @@ public class TaskConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskConsumer.class);
 
-    private final String bootstrapServers;
     private final KafkaSettings kafka;
     private final WorkerConfig worker;
     private final TaskProcessor processor;
@@ -35,9 +33,7 @@ public class TaskConsumer {
     private RunControlsListener controls;
     private TaskPipeline pipeline;
 
-    public TaskConsumer(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, KafkaSettings kafka,
-            WorkerConfig worker, TaskProcessor processor, HaltedRuns halted) {
-        this.bootstrapServers = bootstrapServers;
+    public TaskConsumer(KafkaSettings kafka, WorkerConfig worker, TaskProcessor processor, HaltedRuns halted) {
         this.kafka = kafka;
         this.worker = worker;
         this.processor = processor;
@@ -45,6 +41,7 @@ public class TaskConsumer {
     }
 
     void onStart(@Observes StartupEvent event) {
+        String bootstrapServers = kafka.bootstrapServers();
         if (worker.concurrency() < 1 || worker.maxPollRecords() < 1) {
             throw new IllegalStateException("conveyor.worker.concurrency and conveyor.worker.max-poll-records must be"
                     + " at least 1, got " + worker.concurrency() + " and " + worker.maxPollRecords());

@@ -59,9 +59,4 @@ public final class OpenAiModelCaller implements ModelCaller {
                 usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount(),
                 usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount());
     }
-
-    /** The model the endpoint uses when a request names none. */
-    public String configuredModel() {
-        return model.defaultRequestParameters() == null ? null : model.defaultRequestParameters().modelName();
-    }
 }

@@ -10,7 +10,6 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.conveyor.schemas.ProcessLabel;
 import dev.conveyor.schemas.ProcessStep;
 import dev.conveyor.schemas.ProcessType;
 import dev.conveyor.worker.Prompt;
@@ -111,10 +110,6 @@ public class PromptFactory {
         return values.entrySet().stream()
                 .map(e -> "<row column=\"" + attribute(e.getKey()) + "\">\n" + escape(e.getValue()) + "\n</row>")
                 .collect(Collectors.joining("\n"));
-    }
-
-    static List<String> labelNames(ProcessStep process) {
-        return process.getLabels().stream().map(ProcessLabel::getName).toList();
     }
 
     private static String escape(String value) {

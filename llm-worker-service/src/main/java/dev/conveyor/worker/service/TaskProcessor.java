@@ -31,10 +31,17 @@ public class TaskProcessor {
     /** Why a task gives up without a usable answer. */
     static final class GiveUp extends RuntimeException {
         final int attempts;
+        /** The run was halted: the task ends Skipped, not Failed. */
+        final boolean halted;
 
-        GiveUp(String reason, int attempts) {
+        GiveUp(String reason, int attempts, boolean halted) {
             super(reason, null, false, false);
             this.attempts = attempts;
+            this.halted = halted;
+        }
+
+        GiveUp(String reason, int attempts) {
+            this(reason, attempts, false);
         }
     }
 
@@ -99,7 +106,7 @@ public class TaskProcessor {
         } catch (GiveUp e) {
             LOG.warn("task {} ({}) failed after {} attempts: {}", task.getTaskId(), task.getProcessName(), e.attempts,
                     e.getMessage());
-            TaskOutcome outcome = e.getMessage().startsWith("run halted") ? TaskOutcome.SKIPPED : TaskOutcome.FAILED;
+            TaskOutcome outcome = e.halted ? TaskOutcome.SKIPPED : TaskOutcome.FAILED;
             return finished(task, model, start).setOutcome(outcome).setError(e.getMessage())
                     .setAttempts(e.attempts).build();
         }
@@ -158,7 +165,7 @@ public class TaskProcessor {
         while (true) {
             Optional<String> haltedBecause = halted.reason(task.getRunId());
             if (haltedBecause.isPresent()) {
-                throw new GiveUp("run halted: " + haltedBecause.get(), failed);
+                throw new GiveUp("run halted: " + haltedBecause.get(), failed, true);
             }
             ProviderGate.Permit permit = null;
             long callStart = System.nanoTime();

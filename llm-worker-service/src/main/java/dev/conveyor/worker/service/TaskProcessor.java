@@ -242,6 +242,7 @@ public class TaskProcessor {
                 .setSourceConnection(task.getSourceConnection())
                 .setProcessName(task.getProcessName())
                 .setStageIndex(task.getStageIndex())
+                .setOrigin(task.getOrigin())
                 .setModel(model == null ? "" : model)
                 .setIssuedAt(task.getIssuedAt())
                 .setFinishedAt(Instant.now())

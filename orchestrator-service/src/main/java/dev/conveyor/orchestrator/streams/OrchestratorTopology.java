@@ -23,6 +23,7 @@ import dev.conveyor.schemas.RunHalted;
 import dev.conveyor.schemas.RunProgress;
 import dev.conveyor.schemas.RunRequested;
 import dev.conveyor.schemas.TaskFinished;
+import dev.conveyor.schemas.TaskOrigins;
 import dev.conveyor.schemas.TaskIssued;
 import dev.conveyor.schemas.kafka.EventSerde;
 import dev.conveyor.schemas.kafka.TopicSpec;
@@ -71,8 +72,9 @@ public final class OrchestratorTopology {
                 RowIngested::getSourceConnection);
         KStream<String, SpecificRecordBase> runs = bySource(builder, Topics.RUN_COMMANDS, "runs-by-source",
                 RunRequested::getSourceConnection);
+        // results of tasks asked for by other services (research Paths, review sessions) are theirs, not a run's
         KStream<String, SpecificRecordBase> results = bySource(builder, Topics.LLM_RESULTS, "results-by-source",
-                TaskFinished::getSourceConnection);
+                result -> TaskOrigins.fromWorkflowRun(result) ? result.getSourceConnection() : null);
 
         // The processor emits tasks and, when a run's budget is reached, one RunHalted: each goes to its topic.
         rows.merge(runs).merge(results)

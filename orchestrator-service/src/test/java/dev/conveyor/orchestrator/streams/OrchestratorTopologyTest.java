@@ -30,6 +30,7 @@ import dev.conveyor.schemas.RunRequested;
 import dev.conveyor.schemas.RunStatus;
 import dev.conveyor.schemas.TaskFinished;
 import dev.conveyor.schemas.TaskIssued;
+import dev.conveyor.schemas.TaskOrigins;
 import dev.conveyor.schemas.TaskOutcome;
 import dev.conveyor.schemas.kafka.TaskIds;
 import dev.conveyor.schemas.kafka.Topics;
@@ -109,6 +110,22 @@ class OrchestratorTopologyTest {
         });
         assertThat(summarization).extracting(t -> t.getInputs().get("data_column_2"))
                 .containsExactlyInAnyOrder("The plot was great.", "It dragged a lot.", "Best part ever.");
+    }
+
+    @Test
+    void shouldIgnoreResultsOfTasksAnotherServiceAskedFor() {
+        ingestSeedRows("S3");
+        requestRun("S3", 3);
+        List<TaskIssued> sentiment = tasks.readValuesToList();
+        finish(sentiment.get(0), TaskOutcome.COMPLETED);
+        finish(sentiment.get(1), TaskOutcome.COMPLETED);
+
+        TaskIssued foreign = TaskIssued.newBuilder(sentiment.get(2)).setOrigin(TaskOrigins.PATH).build();
+        finish(foreign, TaskOutcome.COMPLETED);
+        assertThat(tasks.isEmpty()).as("a Path's result is not the run's third result").isTrue();
+
+        finish(sentiment.get(2), TaskOutcome.COMPLETED);
+        assertThat(tasks.readValuesToList()).hasSize(3);
     }
 
     @Test
@@ -365,7 +382,8 @@ class OrchestratorTopologyTest {
                 .setOutput(outcome == TaskOutcome.COMPLETED ? "ok" : null)
                 .setError(outcome == TaskOutcome.FAILED ? "boom" : null)
                 .setModel(task.getModel()).setIssuedAt(task.getIssuedAt()).setFinishedAt(Instant.now())
-                .setCostUsd(costUsd).setPromptTokens(promptTokens).setCompletionTokens(completionTokens).build());
+                .setCostUsd(costUsd).setPromptTokens(promptTokens).setCompletionTokens(completionTokens)
+                .setOrigin(task.getOrigin()).build());
     }
 
     private KeyValueStore<String, RunProgress> runsStore() {

@@ -30,6 +30,9 @@ public class ResultEventHandler implements ConsumerLoop.BatchHandler<SpecificRec
         List<ResultEvent> events = new ArrayList<>(batch.size());
         List<ConsumerLoop.Rejected> rejected = new ArrayList<>();
         for (ConsumerLoop.Incoming<SpecificRecordBase> incoming : batch) {
+            if (!TaskEventMapper.fromWorkflowRun(incoming.value())) {
+                continue; // a Path's or review session's AI task: not a row of the Result table
+            }
             try {
                 events.add(TaskEventMapper.toResultEvent(incoming.value()));
             } catch (TaskEventMapper.UnacceptableEvent e) {

@@ -11,6 +11,7 @@ import dev.conveyor.review.ResultStatus;
 import dev.conveyor.review.Uuids;
 import dev.conveyor.schemas.TaskFinished;
 import dev.conveyor.schemas.TaskIssued;
+import dev.conveyor.schemas.TaskOrigins;
 
 /** Turns task events into result events, or says why a record cannot become a result row. */
 public final class TaskEventMapper {
@@ -27,6 +28,17 @@ public final class TaskEventMapper {
     }
 
     private TaskEventMapper() {
+    }
+
+    /** Tasks other aggregates asked for (they carry an origin) are not rows of the Result table. */
+    public static boolean fromWorkflowRun(SpecificRecordBase record) {
+        if (record instanceof TaskIssued issued) {
+            return TaskOrigins.fromWorkflowRun(issued);
+        }
+        if (record instanceof TaskFinished finished) {
+            return TaskOrigins.fromWorkflowRun(finished);
+        }
+        return true;
     }
 
     public static ResultEvent toResultEvent(SpecificRecordBase record) throws UnacceptableEvent {

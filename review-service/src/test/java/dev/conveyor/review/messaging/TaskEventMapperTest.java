@@ -16,11 +16,20 @@ import dev.conveyor.review.ResultStatus;
 import dev.conveyor.review.TaskEvents;
 import dev.conveyor.schemas.TaskFinished;
 import dev.conveyor.schemas.TaskIssued;
+import dev.conveyor.schemas.TaskOrigins;
 
 class TaskEventMapperTest {
 
     private final TaskEvents task = TaskEvents.task(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
             "sentiment", 0);
+
+    @Test
+    void shouldLeaveTasksOtherAggregatesAskedForOutOfTheResultTable() {
+        TaskIssued pathTask = TaskIssued.newBuilder(task.issued()).setOrigin(TaskOrigins.PATH).build();
+
+        assertThat(TaskEventMapper.fromWorkflowRun(task.issued())).isTrue();
+        assertThat(TaskEventMapper.fromWorkflowRun(pathTask)).isFalse();
+    }
 
     @Test
     void shouldMapAnIssuedTaskToAPendingResultKeyedByTaskId() throws Exception {

@@ -116,6 +116,27 @@ class EventSerdeTest {
         assertThat(read.getAttempts()).isEqualTo(1);
     }
 
+    @Test
+    void shouldReadATaskWrittenBeforeTasksHadAnOriginAsAWorkflowRunsTask() throws Exception {
+        Schema v2 = history("TaskIssued.v2.avsc");
+        GenericRecord old = new GenericData.Record(v2);
+        for (String f : new String[] {"taskId", "runId", "workflowId", "referenceId", "sourceConnection",
+            "processName", "model"}) {
+            old.put(f, "x");
+        }
+        old.put("stageIndex", 1);
+        old.put("inputs", java.util.Map.of("text", "I love this movie."));
+        old.put("issuedAt", 1L);
+        old.put("process", null);
+
+        dev.conveyor.schemas.TaskIssued read = EventSerde.of(dev.conveyor.schemas.TaskIssued.class)
+                .deserialize("t", encode(v2, old));
+
+        assertThat(read.getStageIndex()).isEqualTo(1);
+        assertThat(read.getOrigin()).isNull();
+        assertThat(dev.conveyor.schemas.TaskOrigins.fromWorkflowRun(read)).isTrue();
+    }
+
     private Schema history(String file) throws Exception {
         try (InputStream in = getClass().getClassLoader().getResourceAsStream("avro-history/" + file)) {
             return new Schema.Parser().parse(in);

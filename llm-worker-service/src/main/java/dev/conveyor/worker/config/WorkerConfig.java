@@ -30,9 +30,12 @@ public interface WorkerConfig {
     @WithDefault("500")
     int maxPollRecords();
 
-    /** How often the offsets of tasks whose results are written are committed. */
-    @WithDefault("500ms")
-    Duration commitInterval();
+    /**
+     * How long a stopping worker lets the calls in flight finish and publish; what is left is
+     * redelivered. Kubernetes' terminationGracePeriodSeconds should be a little longer.
+     */
+    @WithDefault("30s")
+    Duration shutdownGrace();
 
     /** When true, each request names the task's (or process's) model; when false, the configured model answers. */
     @WithDefault("true")

@@ -154,6 +154,22 @@ class LlmWorkerIT {
     }
 
     @Test
+    void shouldFailATaskWhoseResultIsTooLargeForTheBrokerAndKeepCommitting() throws Exception {
+        String model = uniqueModel();
+        String huge = "word ".repeat(300_000); // 1.5 MB: over the producer's 1 MB max.request.size
+        fake().respondWith(request -> Reply.answer(huge));
+        TaskIssued task = task("Summarization", Map.of("data_column_2", "A very long story."), model);
+
+        RecordMetadata sent = send(task);
+        TaskFinished result = awaitResult(task.getTaskId());
+
+        assertThat(result.getOutcome()).isEqualTo(TaskOutcome.FAILED);
+        assertThat(result.getOutput()).isNull();
+        assertThat(result.getError()).startsWith("result too large for the broker");
+        assertThatOneResultOnceCommitted(task, sent);
+    }
+
+    @Test
     void shouldFailWithTheProvidersReasonWhenItAnswers400() throws Exception {
         String model = uniqueModel();
         fake().respondWith(request -> Reply.error(400, "The model `" + request.model() + "` does not exist"));

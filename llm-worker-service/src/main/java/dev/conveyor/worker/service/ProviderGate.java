@@ -36,8 +36,18 @@ public final class ProviderGate {
     /** Limits per minute; infinite until configured or reported by the provider. */
     private double requestRate;
     private double tokenRate;
+    /** The operator's limits (infinite when not configured): a reported limit never goes above them. */
+    private final double configuredRequestRate;
+    private final double configuredTokenRate;
     /** How much of a minute's limit a full bucket holds: providers enforce limits over short windows. */
     private final double burstFraction;
+    /**
+     * Set by the first 429: the provider enforces its limit over a window shorter than our burst
+     * (a sliding or fixed second, a fraction of a minute), so calls go out evenly, one at a time.
+     */
+    private boolean paced;
+    /** 429s without Retry-After in a row: each doubles the pause. */
+    private int rateLimitedInARow;
     private double requests;
     private double tokens;
     private final java.util.function.LongSupplier clock;
@@ -69,7 +79,9 @@ public final class ProviderGate {
         this.refilledAt = clock.getAsLong();
         this.requestRate = requestsPerMinute <= 0 ? Double.POSITIVE_INFINITY : requestsPerMinute;
         this.tokenRate = tokensPerMinute <= 0 ? Double.POSITIVE_INFINITY : tokensPerMinute;
-        this.requests = ceiling(requestRate);
+        this.configuredRequestRate = requestRate;
+        this.configuredTokenRate = tokenRate;
+        this.requests = requestCeiling();
         this.tokens = ceiling(tokenRate);
         this.breakerThreshold = breakerThreshold;
         this.breakerCooldownNanos = breakerCooldown.toNanos();
@@ -157,6 +169,7 @@ public final class ProviderGate {
             }
             heardFromProvider = true;
             consecutiveFailures = 0;
+            rateLimitedInARow = 0;
             if (breaker != Breaker.CLOSED) {
                 LOG.info("provider answers again: circuit closed");
             }
@@ -196,6 +209,41 @@ public final class ProviderGate {
         }
     }
 
+    /** Without Retry-After, the first 429 holds calls this long; each further one in a row doubles it. */
+    static final Duration FIRST_PAUSE = Duration.ofMillis(500);
+    static final Duration MAX_PAUSE = Duration.ofSeconds(30);
+
+    /**
+     * The provider answered 429: hold every call for its Retry-After, or, without one, for a
+     * pause that doubles with each 429 in a row. From then on the gate paces calls evenly
+     * instead of sending a burst: a 429 after admitting a burst means the provider counts over a
+     * shorter window than the burst.
+     */
+    public void rateLimited(java.util.Optional<Duration> retryAfter) {
+        synchronized (lock) {
+            if (!paced) {
+                paced = true;
+                requests = Math.min(requests, requestCeiling());
+                tokens = Math.min(tokens, ceiling(tokenRate));
+                LOG.info("429 from the provider: pacing calls evenly from now on");
+            }
+            Duration pause = retryAfter.orElseGet(() -> {
+                int doublings = Math.min(rateLimitedInARow, 16);
+                return Duration.ofMillis(Math.min(MAX_PAUSE.toMillis(), FIRST_PAUSE.toMillis() << doublings));
+            });
+            if (retryAfter.isEmpty()) {
+                rateLimitedInARow++;
+            }
+            pauseFor(pause);
+        }
+    }
+
+    boolean paced() {
+        synchronized (lock) {
+            return paced;
+        }
+    }
+
     /** The provider asked to wait (Retry-After, or a 429 without it): hold every call until then. */
     public void pauseFor(Duration wait) {
         synchronized (lock) {
@@ -205,19 +253,27 @@ public final class ProviderGate {
     }
 
     /**
-     * What the provider reported in its {@code x-ratelimit-*} headers: adopt a lower limit, and
-     * never believe we have more left than it says (other clients may share the key).
+     * What the provider reported in its {@code x-ratelimit-*} headers: adopt its limit, lower or
+     * higher (a key's limits rise with its tier; never above a configured limit), and never
+     * believe we have more left than it says: the remaining budget is the key's, shared by every
+     * worker instance and every other client of the key.
      */
     public void observe(RateLimitHeaders headers) {
         synchronized (lock) {
             refill(clock.getAsLong());
-            if (headers.limitRequests() > 0 && headers.limitRequests() < requestRate) {
-                requestRate = headers.limitRequests();
-                requests = Math.min(requests, ceiling(requestRate));
+            if (headers.limitRequests() > 0) {
+                double limit = Math.min(configuredRequestRate, headers.limitRequests());
+                if (limit != requestRate) {
+                    requestRate = limit;
+                    requests = Math.min(requests, requestCeiling());
+                }
             }
-            if (headers.limitTokens() > 0 && headers.limitTokens() < tokenRate) {
-                tokenRate = headers.limitTokens();
-                tokens = Math.min(tokens, ceiling(tokenRate));
+            if (headers.limitTokens() > 0) {
+                double limit = Math.min(configuredTokenRate, headers.limitTokens());
+                if (limit != tokenRate) {
+                    tokenRate = limit;
+                    tokens = Math.min(tokens, ceiling(tokenRate));
+                }
             }
             // A remaining budget means something only against a known limit, which refills it.
             if (headers.remainingRequests() >= 0 && requestRate != Double.POSITIVE_INFINITY) {
@@ -240,7 +296,7 @@ public final class ProviderGate {
         double minutes = (now - refilledAt) / 60e9;
         refilledAt = now;
         if (requestRate != Double.POSITIVE_INFINITY) {
-            requests = Math.min(ceiling(requestRate), requests + minutes * requestRate);
+            requests = Math.min(requestCeiling(), requests + minutes * requestRate);
         }
         if (tokenRate != Double.POSITIVE_INFINITY) {
             tokens = Math.min(ceiling(tokenRate), tokens + minutes * tokenRate);
@@ -250,6 +306,11 @@ public final class ProviderGate {
     /** A full bucket: the burst's share of the per-minute limit, at least one call. */
     private double ceiling(double perMinute) {
         return perMinute == Double.POSITIVE_INFINITY ? perMinute : Math.max(1, perMinute * burstFraction);
+    }
+
+    /** The requests bucket: paced, it holds one request, so calls go out evenly spaced. */
+    private double requestCeiling() {
+        return paced && requestRate != Double.POSITIVE_INFINITY ? 1 : ceiling(requestRate);
     }
 
     private static long nanosFor(double missing, double perMinute) {

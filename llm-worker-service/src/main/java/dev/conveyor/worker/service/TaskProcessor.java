@@ -59,7 +59,7 @@ public class TaskProcessor {
     }
 
     private final ModelCaller caller;
-    private final ProviderGate gate;
+    private final ModelGates gates;
     private final ResponseCache cache;
     private final PriceTable prices;
     private final HaltedRuns halted;
@@ -69,10 +69,10 @@ public class TaskProcessor {
     /** Set when the worker's shutdown grace ran out: no call starts, and a failing one is not a failure. */
     private volatile boolean stopped;
 
-    public TaskProcessor(ModelCaller caller, ProviderGate gate, ResponseCache cache, PriceTable prices,
+    public TaskProcessor(ModelCaller caller, ModelGates gates, ResponseCache cache, PriceTable prices,
             HaltedRuns halted, PromptFactory prompts, FailureReasons reasons, Settings settings) {
         this.caller = caller;
-        this.gate = gate;
+        this.gates = gates;
         this.cache = cache;
         this.prices = prices;
         this.halted = halted;
@@ -177,6 +177,7 @@ public class TaskProcessor {
             if (stopped) {
                 throw stopping();
             }
+            ProviderGate gate = gates.forModel(request.model());
             ProviderGate.Permit permit = null;
             long callStart = System.nanoTime();
             try {

@@ -85,7 +85,7 @@ class FailureRecoveryIT {
         worker.restart().awaitReady(Duration.ofSeconds(120));
         assertCompletedExactlyOnce(run);
         // The stopping worker finished and committed what it had started: its successor repeats no paid call.
-        assertThat(paidCalls(run)).isEqualTo(run.tasks());
+        assertThat(paidCalls(run)).isEqualTo((long) run.tasks());
     }
 
     @Test
@@ -130,7 +130,7 @@ class FailureRecoveryIT {
         service.restart().awaitReady(Duration.ofSeconds(120));
 
         assertCompletedExactlyOnce(run);
-        assertThat(paidCalls(run) - run.tasks()).as("paid calls made twice").isBetween(0, IN_FLIGHT_WINDOW);
+        assertThat(paidCalls(run) - run.tasks()).as("paid calls made twice").isBetween(0L, (long) IN_FLIGHT_WINDOW);
     }
 
     private static void slowProvider(long millis) {

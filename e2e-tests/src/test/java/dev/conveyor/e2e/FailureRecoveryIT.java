@@ -74,12 +74,14 @@ class FailureRecoveryIT {
     @Test
     void shouldFinishTheCallsInFlightWhenTheWorkerGetsSigtermAndLeaveTheRestToTheNextWorker() {
         slowProvider(1_500);
-        Run run = start("sigterm", 40);
+        // More rows than the worker's 64 calls in flight, so that calls are on the wire at SIGTERM.
+        Run run = start("sigterm", 100);
         awaitCompleted(run, 3);
 
         ServiceProcess worker = stack.service(LocalStack.WORKER);
         // 30 s of grace for its calls (each takes 1.5 s), then it must be gone
         assertThat(worker.terminate(Duration.ofSeconds(45))).as("worker exited within its grace period").isTrue();
+        assertThat(inFlightAtSigterm(worker)).as("calls on the wire when SIGTERM came").isPositive();
         assertThat(results(run)).noneMatch(r -> "Failed".equals(r.path("status").asText()));
 
         worker.restart().awaitReady(Duration.ofSeconds(120));
@@ -117,6 +119,70 @@ class FailureRecoveryIT {
         });
         Run run = start("flaky", 30);
         assertCompletedExactlyOnce(run);
+    }
+
+    @Test
+    void shouldResumeWhenTheBrokerIsAwayLongerThanTheCommitTimeOut() {
+        slowProvider(100);
+        Run run = start("broker-away", 20);
+        awaitCompleted(run, 3);
+
+        stack.broker().stop();
+        // Longer than the clients' default.api.timeout.ms (60 s), the commit time-out.
+        waitOut(Duration.ofSeconds(65));
+        stack.broker().restart();
+
+        // Consumption resumes, or a service whose consumer gave up reports liveness DOWN: never a silent stall.
+        await("broker-away: every task completed, or a consumer reports DOWN").atMost(RUN_DEADLINE)
+                .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> allCompleted(run) || anyLivenessDown());
+        assertThat(anyLivenessDown()).as("a service reports liveness DOWN after the broker came back").isFalse();
+        assertCompletedExactlyOnce(run);
+    }
+
+    /** What the stopping worker logged: "stopping: N tasks in flight get up to 30 s to finish". */
+    private static int inFlightAtSigterm(ServiceProcess worker) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("stopping: (\\d+) tasks in flight")
+                .matcher(worker.tail(400));
+        int last = -1;
+        while (m.find()) {
+            last = Integer.parseInt(m.group(1));
+        }
+        return last;
+    }
+
+    private static boolean allCompleted(Run run) {
+        List<JsonNode> results = results(run);
+        return results.size() == run.tasks()
+                && results.stream().allMatch(x -> "Completed".equals(x.path("status").asText()));
+    }
+
+    private static boolean anyLivenessDown() {
+        for (String module : List.of(LocalStack.INGEST, LocalStack.ORCHESTRATOR, LocalStack.WORKER,
+                LocalStack.REVIEW)) {
+            try {
+                java.net.http.HttpResponse<Void> live = java.net.http.HttpClient.newHttpClient().send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.service(module).url()
+                                + "/q/health/live")).timeout(Duration.ofSeconds(2)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding());
+                if (live.statusCode() != 200) {
+                    return true;
+                }
+            } catch (java.io.IOException e) {
+                return true; // not answering at all
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The outage itself: time has to pass while nothing can be observed but the clock. */
+    private static void waitOut(Duration outage) {
+        long until = System.nanoTime() + outage.toNanos();
+        await("outage of " + outage.toSeconds() + " s").atMost(outage.plusSeconds(5))
+                .pollInterval(Duration.ofMillis(500)).until(() -> System.nanoTime() >= until);
     }
 
     private void killAndRestartMidRun(String module, String scenario) {

@@ -54,7 +54,9 @@ public final class DeadLetterFailureHandler implements KafkaFailureHandler {
 
     static boolean isCancellation(Throwable reason) {
         for (Throwable t = reason; t != null; t = t.getCause()) {
-            if (t instanceof CancellationException || t instanceof InterruptedException) {
+            // RejectedExecutionException: the worker pool is shutting down with the application
+            if (t instanceof CancellationException || t instanceof InterruptedException
+                    || t instanceof java.util.concurrent.RejectedExecutionException) {
                 return true;
             }
         }

@@ -48,6 +48,12 @@ public final class ProviderGate {
     private boolean paced;
     /** 429s without Retry-After in a row: each doubles the pause. */
     private int rateLimitedInARow;
+    /**
+     * Share of the request limit the gate paces at: each 429 that comes while already pacing
+     * takes off 1%, down to 95% — calls spaced exactly at the limit still meet a window's edge
+     * now and then when their timing jitters.
+     */
+    private double pace = 1.0;
     private double requests;
     private double tokens;
     private final java.util.function.LongSupplier clock;
@@ -143,7 +149,7 @@ public final class ProviderGate {
                 return Attempt.waitFor(breakerCooldownNanos);
             }
             if (requests < 1) {
-                return Attempt.waitFor(nanosFor(1 - requests, requestRate));
+                return Attempt.waitFor(nanosFor(1 - requests, requestRate * pace));
             }
             if (tokens < want) {
                 return Attempt.waitFor(nanosFor(want - tokens, tokenRate));
@@ -212,6 +218,7 @@ public final class ProviderGate {
     /** Without Retry-After, the first 429 holds calls this long; each further one in a row doubles it. */
     static final Duration FIRST_PAUSE = Duration.ofMillis(500);
     static final Duration MAX_PAUSE = Duration.ofSeconds(30);
+    static final double MIN_PACE = 0.95;
 
     /**
      * The provider answered 429: hold every call for its Retry-After, or, without one, for a
@@ -226,6 +233,8 @@ public final class ProviderGate {
                 requests = Math.min(requests, requestCeiling());
                 tokens = Math.min(tokens, ceiling(tokenRate));
                 LOG.info("429 from the provider: pacing calls evenly from now on");
+            } else {
+                pace = Math.max(MIN_PACE, pace - 0.01);
             }
             Duration pause = retryAfter.orElseGet(() -> {
                 int doublings = Math.min(rateLimitedInARow, 16);
@@ -241,6 +250,13 @@ public final class ProviderGate {
     boolean paced() {
         synchronized (lock) {
             return paced;
+        }
+    }
+
+    /** The share of the request limit calls go out at (1 until 429s come while pacing). */
+    double pace() {
+        synchronized (lock) {
+            return pace;
         }
     }
 
@@ -296,7 +312,7 @@ public final class ProviderGate {
         double minutes = (now - refilledAt) / 60e9;
         refilledAt = now;
         if (requestRate != Double.POSITIVE_INFINITY) {
-            requests = Math.min(requestCeiling(), requests + minutes * requestRate);
+            requests = Math.min(requestCeiling(), requests + minutes * requestRate * pace);
         }
         if (tokenRate != Double.POSITIVE_INFINITY) {
             tokens = Math.min(ceiling(tokenRate), tokens + minutes * tokenRate);

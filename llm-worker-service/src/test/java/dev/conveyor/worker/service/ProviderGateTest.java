@@ -235,6 +235,28 @@ class ProviderGateTest {
     }
 
     @Test
+    void shouldSlowItsPaceByAPercentForEach429WhilePacingDownTo95Percent() {
+        ProviderGate gate = new ProviderGate(600, 0, Duration.ofSeconds(1), 3, Duration.ofSeconds(10), now::get);
+        gate.rateLimited(Optional.of(Duration.ofMillis(1)));
+        assertThat(gate.pace()).isEqualTo(1.0);
+
+        gate.rateLimited(Optional.of(Duration.ofMillis(1)));
+        gate.rateLimited(Optional.of(Duration.ofMillis(1)));
+        assertThat(gate.pace()).isCloseTo(0.98, org.assertj.core.data.Offset.offset(1e-9));
+
+        for (int i = 0; i < 20; i++) {
+            gate.rateLimited(Optional.of(Duration.ofMillis(1)));
+        }
+        assertThat(gate.pace()).isEqualTo(0.95);
+        advance(Duration.ofMillis(10));
+        drain(gate);
+        advance(Duration.ofMillis(100)); // 0.95 of a call at 600 a minute x 95%
+        assertThat(gate.tryAcquire(1)).isEmpty();
+        advance(Duration.ofMillis(6));
+        assertThat(gate.tryAcquire(1)).isPresent();
+    }
+
+    @Test
     void shouldKeepAGateForEachModel() {
         ModelGates gates = new ModelGates(() -> new ProviderGate(60, 0, Duration.ofSeconds(1), 3,
                 Duration.ofSeconds(10), now::get));

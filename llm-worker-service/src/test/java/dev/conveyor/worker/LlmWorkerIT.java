@@ -45,7 +45,7 @@ import io.restassured.RestAssured;
 
 /** The worker against a real broker and a fake OpenAI-compatible provider. */
 @QuarkusTest
-@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(FakeOpenAiResource.class)
 class LlmWorkerIT {
 

@@ -30,6 +30,10 @@ public interface WorkerConfig {
     @WithDefault("500")
     int maxPollRecords();
 
+    /** Create or verify the topics at start; off only where the channels are in memory (tests). */
+    @WithDefault("true")
+    boolean prepareTopics();
+
     /**
      * How long a stopping worker lets the calls in flight finish and publish; what is left is
      * redelivered. Kubernetes' terminationGracePeriodSeconds should be a little longer.

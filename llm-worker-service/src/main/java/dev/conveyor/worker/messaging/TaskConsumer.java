@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,7 @@ import dev.conveyor.worker.service.TaskProcessor;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.annotations.Blocking;
-import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * Takes tasks from the {@code llm-tasks} channel, many at once: each runs on a thread of the
@@ -68,6 +69,9 @@ public class TaskConsumer {
             throw new IllegalStateException("conveyor.worker.concurrency and conveyor.worker.max-poll-records must be"
                     + " at least 1, got " + worker.concurrency() + " and " + worker.maxPollRecords());
         }
+        if (!worker.prepareTopics()) {
+            return; // channels on the in-memory connector (tests without a broker)
+        }
         TopicAdmin.ensure(kafka.bootstrapServers(), kafka.replicationFactor(), kafka.startupTimeout(),
                 List.of(Topics.LLM_TASKS, Topics.LLM_RESULTS, Topics.RUN_CONTROLS, Topics.DEAD_LETTER));
         LOG.info("consuming {} as group {}: up to {} tasks in flight", Topics.LLM_TASKS.name(), worker.groupId(),
@@ -80,7 +84,7 @@ public class TaskConsumer {
      */
     @Incoming(CHANNEL)
     @Blocking(value = "llm-calls", ordered = false)
-    public CompletionStage<Void> consume(KafkaRecord<String, Object> record) {
+    public CompletionStage<Void> consume(Message<Object> record) {
         if (stopping) {
             return record.nack(new CancellationException("the worker is stopping"));
         }
@@ -108,8 +112,9 @@ public class TaskConsumer {
         }
     }
 
-    static String invalidReason(KafkaRecord<String, Object> record) {
-        String unreadable = DeadLetterPublisher.unreadableReason(record.getHeaders());
+    static String invalidReason(Message<Object> record) {
+        String unreadable = DeadLetterPublisher.unreadableReason(record.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(IncomingKafkaRecordMetadata::getHeaders).orElse(null));
         if (unreadable != null) {
             return "undecodable record: " + unreadable;
         }

@@ -54,6 +54,8 @@ public final class ProviderGate {
      * now and then when their timing jitters.
      */
     private double pace = 1.0;
+    /** The largest reservation asked for: paced, the token bucket holds one such call. */
+    private long largestReservation = 1;
     private double requests;
     private double tokens;
     private final java.util.function.LongSupplier clock;
@@ -88,7 +90,7 @@ public final class ProviderGate {
         this.configuredRequestRate = requestRate;
         this.configuredTokenRate = tokenRate;
         this.requests = requestCeiling();
-        this.tokens = ceiling(tokenRate);
+        this.tokens = tokenCeiling();
         this.breakerThreshold = breakerThreshold;
         this.breakerCooldownNanos = breakerCooldown.toNanos();
     }
@@ -125,8 +127,9 @@ public final class ProviderGate {
     }
 
     private Attempt attempt(long reserveTokens) {
+        largestReservation = Math.max(largestReservation, reserveTokens);
         // A call bigger than the whole bucket could never pass; it waits for a full bucket.
-        long want = (long) Math.min(reserveTokens, ceiling(tokenRate));
+        long want = (long) Math.min(reserveTokens, tokenCeiling());
         while (true) {
             long now = clock.getAsLong();
             refill(now);
@@ -152,7 +155,7 @@ public final class ProviderGate {
                 return Attempt.waitFor(nanosFor(1 - requests, requestRate * pace));
             }
             if (tokens < want) {
-                return Attempt.waitFor(nanosFor(want - tokens, tokenRate));
+                return Attempt.waitFor(nanosFor(want - tokens, tokenRate * pace));
             }
             requests -= 1;
             tokens -= want;
@@ -171,7 +174,7 @@ public final class ProviderGate {
     public void settle(Permit permit, long usedTokens) {
         synchronized (lock) {
             if (usedTokens < permit.tokens() && tokenRate != Double.POSITIVE_INFINITY) {
-                tokens = Math.min(ceiling(tokenRate), tokens + (permit.tokens() - usedTokens));
+                tokens = Math.min(tokenCeiling(), tokens + (permit.tokens() - usedTokens));
             }
             heardFromProvider = true;
             consecutiveFailures = 0;
@@ -231,7 +234,7 @@ public final class ProviderGate {
             if (!paced) {
                 paced = true;
                 requests = Math.min(requests, requestCeiling());
-                tokens = Math.min(tokens, ceiling(tokenRate));
+                tokens = Math.min(tokens, tokenCeiling());
                 LOG.info("429 from the provider: pacing calls evenly from now on");
             } else {
                 pace = Math.max(MIN_PACE, pace - 0.01);
@@ -288,7 +291,7 @@ public final class ProviderGate {
                 double limit = Math.min(configuredTokenRate, headers.limitTokens());
                 if (limit != tokenRate) {
                     tokenRate = limit;
-                    tokens = Math.min(tokens, ceiling(tokenRate));
+                    tokens = Math.min(tokens, tokenCeiling());
                 }
             }
             // A remaining budget means something only against a known limit, which refills it.
@@ -315,13 +318,19 @@ public final class ProviderGate {
             requests = Math.min(requestCeiling(), requests + minutes * requestRate * pace);
         }
         if (tokenRate != Double.POSITIVE_INFINITY) {
-            tokens = Math.min(ceiling(tokenRate), tokens + minutes * tokenRate);
+            tokens = Math.min(tokenCeiling(), tokens + minutes * tokenRate * pace);
         }
     }
 
     /** A full bucket: the burst's share of the per-minute limit, at least one call. */
     private double ceiling(double perMinute) {
         return perMinute == Double.POSITIVE_INFINITY ? perMinute : Math.max(1, perMinute * burstFraction);
+    }
+
+    /** The tokens bucket: paced, it holds one call's reservation, so calls go out evenly spaced. */
+    private double tokenCeiling() {
+        double full = ceiling(tokenRate);
+        return paced && tokenRate != Double.POSITIVE_INFINITY ? Math.min(full, Math.max(1, largestReservation)) : full;
     }
 
     /** The requests bucket: paced, it holds one request, so calls go out evenly spaced. */

@@ -257,6 +257,21 @@ class ProviderGateTest {
     }
 
     @Test
+    void shouldPaceTokenBoundCallsEvenlyAfterA429() {
+        ProviderGate gate = new ProviderGate(0, 60_000, Duration.ofSeconds(1), 3, Duration.ofSeconds(10), now::get);
+        for (int i = 0; i < 7; i++) {
+            assertThat(gate.tryAcquire(139)).as("a second's 1000 tokens hold 7 calls").isPresent();
+        }
+        gate.rateLimited(Optional.of(Duration.ofMillis(1)));
+        advance(Duration.ofSeconds(5)); // idle: the bucket refills only to one call
+
+        assertThat(gate.tryAcquire(139)).isPresent();
+        assertThat(gate.tryAcquire(139)).isEmpty();
+        advance(Duration.ofMillis(139)); // 139 tokens at 1000 a second
+        assertThat(gate.tryAcquire(139)).isPresent();
+    }
+
+    @Test
     void shouldKeepAGateForEachModel() {
         ModelGates gates = new ModelGates(() -> new ProviderGate(60, 0, Duration.ofSeconds(1), 3,
                 Duration.ofSeconds(10), now::get));

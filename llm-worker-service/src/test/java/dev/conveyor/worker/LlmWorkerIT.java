@@ -45,7 +45,7 @@ import io.restassured.RestAssured;
 
 /** The worker against a real broker and a fake OpenAI-compatible provider. */
 @QuarkusTest
-@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(FakeOpenAiResource.class)
 class LlmWorkerIT {
 
@@ -150,6 +150,22 @@ class LlmWorkerIT {
         assertThat(result.getOutput()).isEqualTo("A great plot.");
         assertThat(requestsFor(model)).singleElement()
                 .satisfies(r -> assertThat(r.lastUserMessage()).isEqualTo("<row>\nThe plot was great.\n</row>"));
+        assertThatOneResultOnceCommitted(task, sent);
+    }
+
+    @Test
+    void shouldFailATaskWhoseResultIsTooLargeForTheBrokerAndKeepCommitting() throws Exception {
+        String model = uniqueModel();
+        String huge = "word ".repeat(300_000); // 1.5 MB: over the producer's 1 MB max.request.size
+        fake().respondWith(request -> Reply.answer(huge));
+        TaskIssued task = task("Summarization", Map.of("data_column_2", "A very long story."), model);
+
+        RecordMetadata sent = send(task);
+        TaskFinished result = awaitResult(task.getTaskId());
+
+        assertThat(result.getOutcome()).isEqualTo(TaskOutcome.FAILED);
+        assertThat(result.getOutput()).isNull();
+        assertThat(result.getError()).startsWith("result too large for the broker");
         assertThatOneResultOnceCommitted(task, sent);
     }
 

@@ -35,6 +35,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class RateLimitedProvider implements FakeOpenAiServer.Responder {
 
+    /**
+     * How the provider counts a per-minute limit over its burst window (providers differ, and do
+     * not say which they use).
+     */
+    public enum Enforcement {
+        /** A bucket refilled continuously, holding the window's share of the limit (the default). */
+        TOKEN_BUCKET,
+        /** The window's share per window, counted from the start of each window, reset at its end. */
+        FIXED_WINDOW,
+        /** The window's share within any window-long span ending now. */
+        SLIDING_WINDOW
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MINUTE_NANOS = Duration.ofMinutes(1).toNanos();
     /** Keeps the buckets' scaled arithmetic (limit x nanoseconds of a minute) within a long. */
@@ -65,8 +78,9 @@ public final class RateLimitedProvider implements FakeOpenAiServer.Responder {
     private final int defaultMaxTokens;
     private final Function<FakeOpenAiServer.ChatRequest, String> answers;
     private final LongSupplier nanoClock;
-    private final Bucket requestBucket;
-    private final Bucket tokenBucket;
+    private final Enforcement enforcement;
+    private final Limiter requestBucket;
+    private final Limiter tokenBucket;
 
     private long requests;
     private long answered;
@@ -84,8 +98,9 @@ public final class RateLimitedProvider implements FakeOpenAiServer.Responder {
         this.answers = b.answers;
         this.nanoClock = b.nanoClock;
         long now = nanoClock.getAsLong();
-        this.requestBucket = new Bucket(requestsPerMinute, b.burstWindow.toNanos(), now);
-        this.tokenBucket = new Bucket(tokensPerMinute, b.burstWindow.toNanos(), now);
+        this.enforcement = b.enforcement;
+        this.requestBucket = limiter(b.enforcement, requestsPerMinute, b.burstWindow.toNanos(), now);
+        this.tokenBucket = limiter(b.enforcement, tokensPerMinute, b.burstWindow.toNanos(), now);
     }
 
     public static Builder builder() {
@@ -151,6 +166,18 @@ public final class RateLimitedProvider implements FakeOpenAiServer.Responder {
 
     public Duration latency() {
         return latency;
+    }
+
+    public Enforcement enforcement() {
+        return enforcement;
+    }
+
+    private static Limiter limiter(Enforcement enforcement, long perMinute, long windowNanos, long now) {
+        return switch (enforcement) {
+            case TOKEN_BUCKET -> new Bucket(perMinute, windowNanos, now);
+            case FIXED_WINDOW -> new FixedWindow(perMinute, windowNanos, now);
+            case SLIDING_WINDOW -> new SlidingWindow(perMinute, windowNanos, now);
+        };
     }
 
     private FakeOpenAiServer.Reply rejection(long cost, Map<String, String> headers) {
@@ -295,7 +322,148 @@ public final class RateLimitedProvider implements FakeOpenAiServer.Responder {
      * nanoseconds of a minute, so that a refill of {@code perMinute} units a minute adds
      * {@code perMinute} scaled units a nanosecond. Guarded by the provider's lock.
      */
-    private static final class Bucket {
+    private interface Limiter {
+        void refill(long now);
+
+        boolean holds(long amount);
+
+        void take(long amount);
+
+        long remaining();
+
+        boolean exceeds(long amount);
+
+        Duration until(long amount);
+
+        Duration untilFull();
+    }
+
+    /** The window's share of the limit, at least one unit. */
+    private static long allowance(long perMinute, long windowNanos) {
+        return Math.max(1, (long) ((double) perMinute * windowNanos / MINUTE_NANOS));
+    }
+
+    /** Counts from the start of each window; everything is allowed again when the next one starts. */
+    private static final class FixedWindow implements Limiter {
+        final long windowNanos;
+        final long allowance;
+        long windowStart;
+        long used;
+        long now;
+
+        FixedWindow(long perMinute, long windowNanos, long start) {
+            this.windowNanos = windowNanos;
+            this.allowance = allowance(perMinute, windowNanos);
+            this.windowStart = start;
+            this.now = start;
+        }
+
+        @Override
+        public void refill(long now) {
+            this.now = Math.max(this.now, now);
+            if (this.now - windowStart >= windowNanos) {
+                windowStart += (this.now - windowStart) / windowNanos * windowNanos;
+                used = 0;
+            }
+        }
+
+        @Override
+        public boolean holds(long amount) {
+            return used + amount <= allowance;
+        }
+
+        @Override
+        public void take(long amount) {
+            used += amount;
+        }
+
+        @Override
+        public long remaining() {
+            return Math.max(0, allowance - used);
+        }
+
+        @Override
+        public boolean exceeds(long amount) {
+            return amount > allowance;
+        }
+
+        @Override
+        public Duration until(long amount) {
+            return holds(amount) ? Duration.ZERO : Duration.ofNanos(windowStart + windowNanos - now);
+        }
+
+        @Override
+        public Duration untilFull() {
+            return used == 0 ? Duration.ZERO : Duration.ofNanos(windowStart + windowNanos - now);
+        }
+    }
+
+    /** Counts what was admitted within the last window-long span, whenever it started. */
+    private static final class SlidingWindow implements Limiter {
+        final long windowNanos;
+        final long allowance;
+        final java.util.ArrayDeque<long[]> admitted = new java.util.ArrayDeque<>(); // {at, amount}
+        long used;
+        long now;
+
+        SlidingWindow(long perMinute, long windowNanos, long start) {
+            this.windowNanos = windowNanos;
+            this.allowance = allowance(perMinute, windowNanos);
+            this.now = start;
+        }
+
+        @Override
+        public void refill(long now) {
+            this.now = Math.max(this.now, now);
+            while (!admitted.isEmpty() && admitted.peekFirst()[0] <= this.now - windowNanos) {
+                used -= admitted.pollFirst()[1];
+            }
+        }
+
+        @Override
+        public boolean holds(long amount) {
+            return used + amount <= allowance;
+        }
+
+        @Override
+        public void take(long amount) {
+            admitted.addLast(new long[] {now, amount});
+            used += amount;
+        }
+
+        @Override
+        public long remaining() {
+            return Math.max(0, allowance - used);
+        }
+
+        @Override
+        public boolean exceeds(long amount) {
+            return amount > allowance;
+        }
+
+        @Override
+        public Duration until(long amount) {
+            long freed = 0;
+            for (long[] entry : admitted) {
+                if (used - freed + amount <= allowance) {
+                    break;
+                }
+                freed += entry[1];
+                if (used - freed + amount <= allowance) {
+                    return Duration.ofNanos(Math.max(0, entry[0] + windowNanos - now));
+                }
+            }
+            return Duration.ZERO;
+        }
+
+        @Override
+        public Duration untilFull() {
+            return admitted.isEmpty() ? Duration.ZERO
+                    : Duration.ofNanos(Math.max(0, admitted.peekLast()[0] + windowNanos - now));
+        }
+    }
+
+    private static final class Bucket implements Limiter {
         final long perMinute;
         final long windowNanos;
         final long capacity;
@@ -310,7 +478,8 @@ public final class RateLimitedProvider implements FakeOpenAiServer.Responder {
             this.last = now;
         }
 
-        void refill(long now) {
+        @Override
+        public void refill(long now) {
             long elapsed = now - last;
             if (elapsed > 0) {
                 level = elapsed >= windowNanos ? capacity : Math.min(capacity, level + elapsed * perMinute);
@@ -318,27 +487,33 @@ public final class RateLimitedProvider implements FakeOpenAiServer.Responder {
             }
         }
 
-        boolean holds(long amount) {
+        @Override
+        public boolean holds(long amount) {
             return level >= amount * MINUTE_NANOS;
         }
 
-        void take(long amount) {
+        @Override
+        public void take(long amount) {
             level -= amount * MINUTE_NANOS;
         }
 
-        long remaining() {
+        @Override
+        public long remaining() {
             return level / MINUTE_NANOS;
         }
 
-        boolean exceeds(long amount) {
+        @Override
+        public boolean exceeds(long amount) {
             return amount * MINUTE_NANOS > capacity;
         }
 
-        Duration until(long amount) {
+        @Override
+        public Duration until(long amount) {
             return untilLevel(amount * MINUTE_NANOS);
         }
 
-        Duration untilFull() {
+        @Override
+        public Duration untilFull() {
             return untilLevel(capacity);
         }
 
@@ -352,6 +527,7 @@ public final class RateLimitedProvider implements FakeOpenAiServer.Responder {
         private long tokensPerMinute = 60_000;
         private Duration latency = Duration.ofMillis(200);
         private Duration burstWindow = Duration.ofMinutes(1);
+        private Enforcement enforcement = Enforcement.TOKEN_BUCKET;
         private int defaultMaxTokens = 16;
         private Function<FakeOpenAiServer.ChatRequest, String> answers = RateLimitedProvider::seedAnswer;
         private LongSupplier nanoClock = System::nanoTime;
@@ -381,6 +557,12 @@ public final class RateLimitedProvider implements FakeOpenAiServer.Responder {
                 throw new IllegalArgumentException("burst window must be in (0, 1 min], got " + window);
             }
             this.burstWindow = window;
+            return this;
+        }
+
+        /** How the limit is counted over the burst window (default: a token bucket). */
+        public Builder enforcement(Enforcement enforcement) {
+            this.enforcement = Objects.requireNonNull(enforcement);
             return this;
         }
 

@@ -260,4 +260,67 @@ class RateLimitedProviderTest {
             throw new AssertionError("not JSON: " + text, e);
         }
     }
+
+    @Test
+    void shouldResetAFixedWindowAtItsEndSoThatTwoBurstsMeetAtTheBoundary() {
+        RateLimitedProvider provider = RateLimitedProvider.builder().requestsPerMinute(600).tokensPerMinute(10_000_000)
+                .burstWindow(Duration.ofSeconds(1)).enforcement(RateLimitedProvider.Enforcement.FIXED_WINDOW)
+                .clock(clock::get).build();
+        clock.addAndGet(Duration.ofMillis(900).toNanos());
+        assertThat(statuses(provider, 11)).as("10 a second").containsExactly(200, 200, 200, 200, 200, 200, 200,
+                200, 200, 200, 429);
+
+        clock.addAndGet(Duration.ofMillis(100).toNanos()); // the next window starts
+
+        assertThat(statuses(provider, 10)).containsOnly(200);
+    }
+
+    @Test
+    void shouldCountTheLastWindowWheneverItStartedInASlidingWindow() {
+        RateLimitedProvider provider = RateLimitedProvider.builder().requestsPerMinute(600).tokensPerMinute(10_000_000)
+                .burstWindow(Duration.ofSeconds(1)).enforcement(RateLimitedProvider.Enforcement.SLIDING_WINDOW)
+                .clock(clock::get).build();
+        assertThat(statuses(provider, 5)).containsOnly(200);
+        clock.addAndGet(Duration.ofMillis(500).toNanos());
+        assertThat(statuses(provider, 6)).containsExactly(200, 200, 200, 200, 200, 429);
+
+        clock.addAndGet(Duration.ofMillis(500).toNanos()); // the first five leave the window
+
+        assertThat(statuses(provider, 6)).containsExactly(200, 200, 200, 200, 200, 429);
+        FakeOpenAiServer.Reply refused = provider.reply(sentiment("refused", 5));
+        assertThat(refused.headers()).containsEntry("retry-after-ms", "500");
+    }
+
+    @Test
+    void shouldRefuseABurstAfterAFullRefillInASlidingWindowThatATokenBucketWouldTake() {
+        // A full second's burst, then steady refill: the bucket admits it, the sliding second does not.
+        RateLimitedProvider.Enforcement[] modes = {RateLimitedProvider.Enforcement.TOKEN_BUCKET,
+                RateLimitedProvider.Enforcement.SLIDING_WINDOW};
+        List<Long> rejected = new ArrayList<>();
+        for (RateLimitedProvider.Enforcement mode : modes) {
+            AtomicLong time = new AtomicLong(0);
+            RateLimitedProvider provider = RateLimitedProvider.builder().requestsPerMinute(600)
+                    .tokensPerMinute(10_000_000).burstWindow(Duration.ofSeconds(1)).enforcement(mode)
+                    .clock(time::get).build();
+            for (int i = 0; i < 10; i++) {
+                provider.reply(sentiment("burst " + i, 5));
+            }
+            for (int i = 0; i < 10; i++) {
+                time.addAndGet(Duration.ofMillis(100).toNanos());
+                provider.reply(sentiment("steady " + i, 5));
+                provider.reply(sentiment("steady again " + i, 5));
+            }
+            rejected.add(provider.counters().rejected());
+        }
+        assertThat(rejected.get(0)).as("token bucket").isEqualTo(10);
+        assertThat(rejected.get(1)).as("sliding window").isGreaterThan(rejected.get(0));
+    }
+
+    private List<Integer> statuses(RateLimitedProvider provider, int calls) {
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            statuses.add(provider.reply(sentiment("call " + i, 5)).status());
+        }
+        return statuses;
+    }
 }

@@ -24,11 +24,14 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final Path logDir;
     private final int port;
-    private final KafkaRaftServer server;
+    private final Properties props;
+    private volatile KafkaRaftServer server;
+    private volatile boolean running = true;
 
-    private EmbeddedKafka(Path logDir, int port, KafkaRaftServer server) {
+    private EmbeddedKafka(Path logDir, int port, Properties props, KafkaRaftServer server) {
         this.logDir = logDir;
         this.port = port;
+        this.props = props;
         this.server = server;
     }
 
@@ -63,7 +66,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             format(config);
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props), Time.SYSTEM);
             server.startup();
-            return new EmbeddedKafka(logDir, port, server);
+            return new EmbeddedKafka(logDir, port, props, server);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the embedded Kafka broker", e);
         }
@@ -82,10 +85,27 @@ public final class EmbeddedKafka implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /** Stops the broker and keeps its data, as a broker that goes away for a while. */
+    public synchronized void stop() {
+        if (running) {
+            server.shutdown();
+            server.awaitShutdown();
+            running = false;
+        }
+    }
+
+    /** Starts a stopped broker again on the same ports, with the data it had. */
+    public synchronized void restart() {
+        if (!running) {
+            server = new KafkaRaftServer(new KafkaConfig(props), Time.SYSTEM);
+            server.startup();
+            running = true;
+        }
+    }
+
     @Override
     public void close() {
-        server.shutdown();
-        server.awaitShutdown();
+        stop();
         Files2.deleteTree(logDir);
     }
 }

@@ -124,6 +124,11 @@ public final class LocalStack implements AutoCloseable {
         return kafka.bootstrapServers();
     }
 
+    /** The broker, to stop and restart it in failure tests. */
+    public EmbeddedKafka broker() {
+        return kafka;
+    }
+
     public Database database() {
         return database;
     }

@@ -24,15 +24,20 @@ public final class ServiceProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
-    private final Process process;
+    private volatile Process process;
     private final int port;
     private final Path log;
+    private final List<String> command;
+    private final Map<String, String> environment;
 
-    private ServiceProcess(String name, Process process, int port, Path log) {
+    private ServiceProcess(String name, Process process, int port, Path log, List<String> command,
+            Map<String, String> environment) {
         this.name = name;
         this.process = process;
         this.port = port;
         this.log = log;
+        this.command = command;
+        this.environment = environment;
     }
 
     /** Starts the packaged app of {@code module} under {@code repoRoot}; does not wait for it. */
@@ -58,9 +63,45 @@ public final class ServiceProcess implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().putAll(environment);
-            return new ServiceProcess(module, builder.start(), port, log);
+            return new ServiceProcess(module, builder.start(), port, log, List.copyOf(command), Map.copyOf(environment));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + module, e);
+        }
+    }
+
+    /** kill -9: the process gets no chance to finish anything. */
+    public void kill() {
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** SIGTERM, then waits for the exit; true when it exited within the time given. */
+    public boolean terminate(Duration timeout) {
+        process.destroy();
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Starts the service again after it stopped: same command, same port, the log appended to. */
+    public ServiceProcess restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + " is still running");
+        }
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(environment);
+            process = builder.start();
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot restart " + name, e);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.conveyor.e2e.bench;
 
+import dev.conveyor.testing.RateLimitedProvider;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -28,11 +30,14 @@ import java.util.TreeMap;
  * @param repoRoot where the packaged worker is ({@code bench.repo-root}, else {@code conveyor.repo.root})
  * @param workerProperties {@code bench.worker.*} passed through
  * @param overrides every {@code bench.*} and {@code conveyor.worker.*} property given, for the record
+ * @param instances worker instances sharing the group and the provider's key ({@code bench.instances}, 1)
+ * @param enforcement how the provider counts its limit over the burst window ({@code bench.enforcement}:
+ *        token-bucket, fixed-window or sliding-window; token-bucket)
  */
 public record BenchSettings(int tasks, Duration latency, int requestsPerMinute, long tokensPerMinute,
         Duration burstWindow, int concurrency, int warmupTasks, Duration timeout, Duration grace, String model,
         boolean record, String label, Path repoRoot, Map<String, String> workerProperties,
-        Map<String, String> overrides) {
+        Map<String, String> overrides, int instances, RateLimitedProvider.Enforcement enforcement) {
 
     private static final String WORKER_PREFIX = "bench.worker.";
 
@@ -73,7 +78,10 @@ public record BenchSettings(int tasks, Duration latency, int requestsPerMinute, 
                 Boolean.parseBoolean(props.getProperty("bench.record", "false")),
                 props.getProperty("bench.label", ""),
                 Path.of(root).toAbsolutePath().normalize(),
-                Collections.unmodifiableMap(worker), Collections.unmodifiableMap(overrides));
+                Collections.unmodifiableMap(worker), Collections.unmodifiableMap(overrides),
+                Math.max(1, intOf(props, "bench.instances", 1)),
+                RateLimitedProvider.Enforcement.valueOf(props.getProperty("bench.enforcement", "token-bucket")
+                        .strip().toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
     }
 
     /** The {@code -D} options given, as they would be typed, or "defaults". */

@@ -71,7 +71,7 @@ public class WorkerBenchmark {
         String label = s.label().isBlank() ? checkoutLabel(s.repoRoot()) : s.label();
         RateLimitedProvider provider = RateLimitedProvider.builder()
                 .requestsPerMinute(s.requestsPerMinute()).tokensPerMinute(s.tokensPerMinute())
-                .burstWindow(s.burstWindow()).latency(s.latency()).build();
+                .burstWindow(s.burstWindow()).enforcement(s.enforcement()).latency(s.latency()).build();
         Path workDir = Path.of(System.getProperty("bench.work-dir", "target/bench")).toAbsolutePath();
 
         out.accept("Starting Kafka, the fake provider and " + WORKER + " from " + s.repoRoot() + " ...");
@@ -88,13 +88,24 @@ public class WorkerBenchmark {
             props.put("quarkus.log.console.json", "false");
             props.putAll(s.workerProperties());
 
+            List<ServiceProcess> others = new java.util.ArrayList<>();
             try (ResultCollector results = new ResultCollector(bootstrap);
                     KafkaProducer<String, TaskIssued> producer = producer(bootstrap);
                     ServiceProcess worker = ServiceProcess.launch(s.repoRoot(), WORKER, props,
                             Map.of("QUARKUS_LANGCHAIN4J_OPENAI_API_KEY", "bench-key"), workDir.resolve("logs"))) {
+                // Further instances: same group, same key, one provider; each learns the key's state from its headers.
+                for (int i = 1; i < s.instances(); i++) {
+                    others.add(ServiceProcess.launch(s.repoRoot(), WORKER, props,
+                            Map.of("QUARKUS_LANGCHAIN4J_OPENAI_API_KEY", "bench-key"),
+                            workDir.resolve("logs/instance-" + (i + 1))));
+                }
                 worker.awaitReady(Duration.ofSeconds(120));
+                for (ServiceProcess other : others) {
+                    other.awaitReady(Duration.ofSeconds(120));
+                }
                 ProcessHandle workerProcess = processOf(worker);
-                out.accept(WORKER + " ready (pid " + workerProcess.pid() + ", log " + worker.log() + ")");
+                out.accept(WORKER + " ready (pid " + workerProcess.pid() + ", log " + worker.log() + "), "
+                        + s.instances() + " instance(s), provider enforcing " + s.enforcement());
 
                 if (s.warmupTasks() > 0) {
                     String warmup = UUID.randomUUID().toString();
@@ -132,6 +143,8 @@ public class WorkerBenchmark {
                     out.accept("recorded in " + doc.toAbsolutePath().normalize());
                 }
                 return report;
+            } finally {
+                others.forEach(ServiceProcess::close);
             }
         }
     }

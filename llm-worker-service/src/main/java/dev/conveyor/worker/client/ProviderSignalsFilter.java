@@ -22,6 +22,22 @@ public class ProviderSignalsFilter implements ClientResponseFilter {
             return;
         }
         RateLimitHeaders headers = RateLimitHeaders.from(response.getHeaders()::getFirst);
-        ProviderGates.signal(response.getStatus(), headers);
+        ProviderGates.signal(modelOf(request.getEntity()), response.getStatus(), headers);
+    }
+
+    /** The model the request named (the client's request object has a {@code model()} accessor). */
+    static String modelOf(Object entity) {
+        if (entity == null) {
+            return "";
+        }
+        for (String accessor : new String[] {"model", "getModel"}) {
+            try {
+                Object model = entity.getClass().getMethod(accessor).invoke(entity);
+                return model == null ? "" : model.toString();
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // try the next accessor
+            }
+        }
+        return "";
     }
 }

@@ -20,6 +20,7 @@ import dev.conveyor.worker.service.ModelCaller;
 import dev.conveyor.worker.service.OpenAiModelCaller;
 import dev.conveyor.worker.service.PriceTable;
 import dev.conveyor.worker.service.PromptFactory;
+import dev.conveyor.worker.service.ModelGates;
 import dev.conveyor.worker.service.ProviderGate;
 import dev.conveyor.worker.service.ProviderGates;
 import dev.conveyor.worker.service.ResponseCache;
@@ -79,12 +80,12 @@ public class WorkerBeans {
 
     @Produces
     @Singleton
-    ProviderGate providerGate(WorkerConfig config) {
-        ProviderGate gate = new ProviderGate(config.rateLimit().requestsPerMinute(),
+    ModelGates modelGates(WorkerConfig config) {
+        ModelGates gates = new ModelGates(() -> new ProviderGate(config.rateLimit().requestsPerMinute(),
                 config.rateLimit().tokensPerMinute(), config.rateLimit().burst(), config.breaker().failureThreshold(),
-                config.breaker().cooldown());
-        ProviderGates.use(gate);
-        return gate;
+                config.breaker().cooldown()));
+        ProviderGates.use(gates);
+        return gates;
     }
 
     @Produces
@@ -104,14 +105,14 @@ public class WorkerBeans {
 
     @Produces
     @Singleton
-    TaskProcessor taskProcessor(ModelCaller caller, ProviderGate gate, ResponseCache cache, PriceTable prices,
+    TaskProcessor taskProcessor(ModelCaller caller, ModelGates gates, ResponseCache cache, PriceTable prices,
             HaltedRuns halted, PromptFactory prompts, FailureReasons reasons, WorkerConfig config,
             @ConfigProperty(name = "quarkus.langchain4j.openai.chat-model.model-name") String configuredModel,
             @ConfigProperty(name = "quarkus.langchain4j.openai.timeout") java.time.Duration timeout) {
         String model = caller.isRemote() ? configuredModel : OfflineModel.MODEL_NAME;
         RetryPolicy retry = new RetryPolicy(config.retry().maxAttempts(), config.retry().baseDelay(),
                 config.retry().maxDelay(), config.retry().maxElapsed());
-        return new TaskProcessor(caller, gate, cache, prices, halted, prompts, reasons,
+        return new TaskProcessor(caller, gates, cache, prices, halted, prompts, reasons,
                 new TaskProcessor.Settings(config.useTaskModel() && caller.isRemote(), model,
                         config.defaultMaxTokens(), config.maxReasks(), retry, timeout));
     }

@@ -30,9 +30,16 @@ public interface WorkerConfig {
     @WithDefault("500")
     int maxPollRecords();
 
-    /** How often the offsets of tasks whose results are written are committed. */
-    @WithDefault("500ms")
-    Duration commitInterval();
+    /** Create or verify the topics at start; off only where the channels are in memory (tests). */
+    @WithDefault("true")
+    boolean prepareTopics();
+
+    /**
+     * How long a stopping worker lets the calls in flight finish and publish; what is left is
+     * redelivered. Kubernetes' terminationGracePeriodSeconds should be a little longer.
+     */
+    @WithDefault("30s")
+    Duration shutdownGrace();
 
     /** When true, each request names the task's (or process's) model; when false, the configured model answers. */
     @WithDefault("true")

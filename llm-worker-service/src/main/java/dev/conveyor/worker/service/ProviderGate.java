@@ -36,8 +36,26 @@ public final class ProviderGate {
     /** Limits per minute; infinite until configured or reported by the provider. */
     private double requestRate;
     private double tokenRate;
+    /** The operator's limits (infinite when not configured): a reported limit never goes above them. */
+    private final double configuredRequestRate;
+    private final double configuredTokenRate;
     /** How much of a minute's limit a full bucket holds: providers enforce limits over short windows. */
     private final double burstFraction;
+    /**
+     * Set by the first 429: the provider enforces its limit over a window shorter than our burst
+     * (a sliding or fixed second, a fraction of a minute), so calls go out evenly, one at a time.
+     */
+    private boolean paced;
+    /** 429s without Retry-After in a row: each doubles the pause. */
+    private int rateLimitedInARow;
+    /**
+     * Share of the request limit the gate paces at: each 429 that comes while already pacing
+     * takes off 1%, down to 95% — calls spaced exactly at the limit still meet a window's edge
+     * now and then when their timing jitters.
+     */
+    private double pace = 1.0;
+    /** The largest reservation asked for: paced, the token bucket holds one such call. */
+    private long largestReservation = 1;
     private double requests;
     private double tokens;
     private final java.util.function.LongSupplier clock;
@@ -69,8 +87,10 @@ public final class ProviderGate {
         this.refilledAt = clock.getAsLong();
         this.requestRate = requestsPerMinute <= 0 ? Double.POSITIVE_INFINITY : requestsPerMinute;
         this.tokenRate = tokensPerMinute <= 0 ? Double.POSITIVE_INFINITY : tokensPerMinute;
-        this.requests = ceiling(requestRate);
-        this.tokens = ceiling(tokenRate);
+        this.configuredRequestRate = requestRate;
+        this.configuredTokenRate = tokenRate;
+        this.requests = requestCeiling();
+        this.tokens = tokenCeiling();
         this.breakerThreshold = breakerThreshold;
         this.breakerCooldownNanos = breakerCooldown.toNanos();
     }
@@ -107,8 +127,9 @@ public final class ProviderGate {
     }
 
     private Attempt attempt(long reserveTokens) {
+        largestReservation = Math.max(largestReservation, reserveTokens);
         // A call bigger than the whole bucket could never pass; it waits for a full bucket.
-        long want = (long) Math.min(reserveTokens, ceiling(tokenRate));
+        long want = (long) Math.min(reserveTokens, tokenCeiling());
         while (true) {
             long now = clock.getAsLong();
             refill(now);
@@ -131,10 +152,10 @@ public final class ProviderGate {
                 return Attempt.waitFor(breakerCooldownNanos);
             }
             if (requests < 1) {
-                return Attempt.waitFor(nanosFor(1 - requests, requestRate));
+                return Attempt.waitFor(nanosFor(1 - requests, requestRate * pace));
             }
             if (tokens < want) {
-                return Attempt.waitFor(nanosFor(want - tokens, tokenRate));
+                return Attempt.waitFor(nanosFor(want - tokens, tokenRate * pace));
             }
             requests -= 1;
             tokens -= want;
@@ -153,10 +174,11 @@ public final class ProviderGate {
     public void settle(Permit permit, long usedTokens) {
         synchronized (lock) {
             if (usedTokens < permit.tokens() && tokenRate != Double.POSITIVE_INFINITY) {
-                tokens = Math.min(ceiling(tokenRate), tokens + (permit.tokens() - usedTokens));
+                tokens = Math.min(tokenCeiling(), tokens + (permit.tokens() - usedTokens));
             }
             heardFromProvider = true;
             consecutiveFailures = 0;
+            rateLimitedInARow = 0;
             if (breaker != Breaker.CLOSED) {
                 LOG.info("provider answers again: circuit closed");
             }
@@ -196,6 +218,51 @@ public final class ProviderGate {
         }
     }
 
+    /** Without Retry-After, the first 429 holds calls this long; each further one in a row doubles it. */
+    static final Duration FIRST_PAUSE = Duration.ofMillis(500);
+    static final Duration MAX_PAUSE = Duration.ofSeconds(30);
+    static final double MIN_PACE = 0.95;
+
+    /**
+     * The provider answered 429: hold every call for its Retry-After, or, without one, for a
+     * pause that doubles with each 429 in a row. From then on the gate paces calls evenly
+     * instead of sending a burst: a 429 after admitting a burst means the provider counts over a
+     * shorter window than the burst.
+     */
+    public void rateLimited(java.util.Optional<Duration> retryAfter) {
+        synchronized (lock) {
+            if (!paced) {
+                paced = true;
+                requests = Math.min(requests, requestCeiling());
+                tokens = Math.min(tokens, tokenCeiling());
+                LOG.info("429 from the provider: pacing calls evenly from now on");
+            } else {
+                pace = Math.max(MIN_PACE, pace - 0.01);
+            }
+            Duration pause = retryAfter.orElseGet(() -> {
+                int doublings = Math.min(rateLimitedInARow, 16);
+                return Duration.ofMillis(Math.min(MAX_PAUSE.toMillis(), FIRST_PAUSE.toMillis() << doublings));
+            });
+            if (retryAfter.isEmpty()) {
+                rateLimitedInARow++;
+            }
+            pauseFor(pause);
+        }
+    }
+
+    boolean paced() {
+        synchronized (lock) {
+            return paced;
+        }
+    }
+
+    /** The share of the request limit calls go out at (1 until 429s come while pacing). */
+    double pace() {
+        synchronized (lock) {
+            return pace;
+        }
+    }
+
     /** The provider asked to wait (Retry-After, or a 429 without it): hold every call until then. */
     public void pauseFor(Duration wait) {
         synchronized (lock) {
@@ -205,19 +272,27 @@ public final class ProviderGate {
     }
 
     /**
-     * What the provider reported in its {@code x-ratelimit-*} headers: adopt a lower limit, and
-     * never believe we have more left than it says (other clients may share the key).
+     * What the provider reported in its {@code x-ratelimit-*} headers: adopt its limit, lower or
+     * higher (a key's limits rise with its tier; never above a configured limit), and never
+     * believe we have more left than it says: the remaining budget is the key's, shared by every
+     * worker instance and every other client of the key.
      */
     public void observe(RateLimitHeaders headers) {
         synchronized (lock) {
             refill(clock.getAsLong());
-            if (headers.limitRequests() > 0 && headers.limitRequests() < requestRate) {
-                requestRate = headers.limitRequests();
-                requests = Math.min(requests, ceiling(requestRate));
+            if (headers.limitRequests() > 0) {
+                double limit = Math.min(configuredRequestRate, headers.limitRequests());
+                if (limit != requestRate) {
+                    requestRate = limit;
+                    requests = Math.min(requests, requestCeiling());
+                }
             }
-            if (headers.limitTokens() > 0 && headers.limitTokens() < tokenRate) {
-                tokenRate = headers.limitTokens();
-                tokens = Math.min(tokens, ceiling(tokenRate));
+            if (headers.limitTokens() > 0) {
+                double limit = Math.min(configuredTokenRate, headers.limitTokens());
+                if (limit != tokenRate) {
+                    tokenRate = limit;
+                    tokens = Math.min(tokens, tokenCeiling());
+                }
             }
             // A remaining budget means something only against a known limit, which refills it.
             if (headers.remainingRequests() >= 0 && requestRate != Double.POSITIVE_INFINITY) {
@@ -240,16 +315,27 @@ public final class ProviderGate {
         double minutes = (now - refilledAt) / 60e9;
         refilledAt = now;
         if (requestRate != Double.POSITIVE_INFINITY) {
-            requests = Math.min(ceiling(requestRate), requests + minutes * requestRate);
+            requests = Math.min(requestCeiling(), requests + minutes * requestRate * pace);
         }
         if (tokenRate != Double.POSITIVE_INFINITY) {
-            tokens = Math.min(ceiling(tokenRate), tokens + minutes * tokenRate);
+            tokens = Math.min(tokenCeiling(), tokens + minutes * tokenRate * pace);
         }
     }
 
     /** A full bucket: the burst's share of the per-minute limit, at least one call. */
     private double ceiling(double perMinute) {
         return perMinute == Double.POSITIVE_INFINITY ? perMinute : Math.max(1, perMinute * burstFraction);
+    }
+
+    /** The tokens bucket: paced, it holds one call's reservation, so calls go out evenly spaced. */
+    private double tokenCeiling() {
+        double full = ceiling(tokenRate);
+        return paced && tokenRate != Double.POSITIVE_INFINITY ? Math.min(full, Math.max(1, largestReservation)) : full;
+    }
+
+    /** The requests bucket: paced, it holds one request, so calls go out evenly spaced. */
+    private double requestCeiling() {
+        return paced && requestRate != Double.POSITIVE_INFINITY ? 1 : ceiling(requestRate);
     }
 
     private static long nanosFor(double missing, double perMinute) {

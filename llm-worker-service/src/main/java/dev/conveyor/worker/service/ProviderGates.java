@@ -10,32 +10,31 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class ProviderGates {
 
-    private static final AtomicReference<ProviderGate> CURRENT = new AtomicReference<>();
+    private static final AtomicReference<ModelGates> CURRENT = new AtomicReference<>();
     private static final AtomicLong RATE_LIMITED = new AtomicLong();
     private static final AtomicLong ANSWERS = new AtomicLong();
-
-    /** Without Retry-After, a 429 holds calls this long (the buckets and back-off do the rest). */
-    static final Duration DEFAULT_PAUSE = Duration.ofMillis(500);
 
     private ProviderGates() {
     }
 
-    public static void use(ProviderGate gate) {
-        CURRENT.set(gate);
+    public static void use(ModelGates gates) {
+        CURRENT.set(gates);
     }
 
-    public static void signal(int status, RateLimitHeaders headers) {
+    /** An answer of the provider for {@code model}: its headers tune that model's gate. */
+    public static void signal(String model, int status, RateLimitHeaders headers) {
         ANSWERS.incrementAndGet();
-        ProviderGate gate = CURRENT.get();
-        if (gate == null) {
+        ModelGates gates = CURRENT.get();
+        if (gates == null) {
             return;
         }
+        ProviderGate gate = gates.forModel(model);
         if (!headers.isEmpty()) {
             gate.observe(headers);
         }
         if (status == 429) {
             RATE_LIMITED.incrementAndGet();
-            gate.pauseFor(headers.retryAfter().orElse(DEFAULT_PAUSE));
+            gate.rateLimited(headers.retryAfter());
         } else if (status == 503 && headers.retryAfter().isPresent()) {
             gate.pauseFor(headers.retryAfter().get());
         }

@@ -59,24 +59,31 @@ public class TaskProcessor {
     }
 
     private final ModelCaller caller;
-    private final ProviderGate gate;
+    private final ModelGates gates;
     private final ResponseCache cache;
     private final PriceTable prices;
     private final HaltedRuns halted;
     private final PromptFactory prompts;
     private final FailureReasons reasons;
     private final Settings settings;
+    /** Set when the worker's shutdown grace ran out: no call starts, and a failing one is not a failure. */
+    private volatile boolean stopped;
 
-    public TaskProcessor(ModelCaller caller, ProviderGate gate, ResponseCache cache, PriceTable prices,
+    public TaskProcessor(ModelCaller caller, ModelGates gates, ResponseCache cache, PriceTable prices,
             HaltedRuns halted, PromptFactory prompts, FailureReasons reasons, Settings settings) {
         this.caller = caller;
-        this.gate = gate;
+        this.gates = gates;
         this.cache = cache;
         this.prices = prices;
         this.halted = halted;
         this.prompts = prompts;
         this.reasons = reasons;
         this.settings = settings;
+    }
+
+    /** The worker stops: calls still running are cut short and their tasks left for redelivery. */
+    public void stop() {
+        stopped = true;
     }
 
     public TaskFinished process(TaskIssued task) {
@@ -167,6 +174,10 @@ public class TaskProcessor {
             if (haltedBecause.isPresent()) {
                 throw new GiveUp("run halted: " + haltedBecause.get(), failed, true);
             }
+            if (stopped) {
+                throw stopping();
+            }
+            ProviderGate gate = gates.forModel(request.model());
             ProviderGate.Permit permit = null;
             long callStart = System.nanoTime();
             try {
@@ -186,6 +197,13 @@ public class TaskProcessor {
             } catch (UnsupportedOperationException e) {
                 throw new GiveUp(e.getMessage(), failed);
             } catch (RuntimeException e) {
+                if (stopped || Thread.currentThread().isInterrupted() || causedByInterrupt(e)) {
+                    // Cut short by a stopping worker: not an answer and not a failure of the task.
+                    if (permit != null) {
+                        gate.release(permit, new CallFailure(CallFailure.Kind.TRANSIENT, 0));
+                    }
+                    throw stopping();
+                }
                 long callNanos = System.nanoTime() - callStart;
                 // A call that lasted the whole client timeout timed out, whatever the client threw.
                 boolean timedOut = callNanos >= settings.callTimeout().toNanos() * 95 / 100;
@@ -214,6 +232,16 @@ public class TaskProcessor {
                 }
             }
         }
+    }
+
+    private static boolean causedByInterrupt(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            // Not InterruptedIOException: a socket time-out is one, and it is a failed call.
+            if (t instanceof InterruptedException || t instanceof java.nio.channels.ClosedByInterruptException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Stopping is not an ending of the task: it gets no result and is redelivered. */

@@ -166,4 +166,127 @@ class ProviderGateTest {
         assertThat(gate.tryAcquire(1)).isPresent();
         assertThat(gate.tryAcquire(1)).isEmpty();
     }
+
+    @Test
+    void shouldRaiseALearnedLimitWhenTheProviderReportsAHigherOne() {
+        ProviderGate gate = new ProviderGate(0, 0, Duration.ofSeconds(1), 3, Duration.ofSeconds(10), now::get);
+        gate.observe(new RateLimitHeaders(600, 599, -1, -1, Optional.empty()));
+        advance(Duration.ofSeconds(1));
+        assertThat(drain(gate)).as("600 a minute: 10 a second").isEqualTo(10);
+
+        gate.observe(new RateLimitHeaders(1_000_000, 999_999, -1, -1, Optional.empty()));
+        advance(Duration.ofSeconds(1));
+
+        assertThat(drain(gate)).as("1,000,000 a minute: a second holds 16,666").isGreaterThan(16_000);
+    }
+
+    @Test
+    void shouldNeverRiseAboveAConfiguredLimit() {
+        ProviderGate gate = new ProviderGate(600, 0, Duration.ofSeconds(1), 3, Duration.ofSeconds(10), now::get);
+        gate.observe(new RateLimitHeaders(1_000_000, 999_999, -1, -1, Optional.empty()));
+        advance(Duration.ofSeconds(5));
+
+        assertThat(drain(gate)).isEqualTo(10);
+    }
+
+    @Test
+    void shouldDoubleThePauseOfEach429WithoutRetryAfterInARowAndResetOnAnAnswer() {
+        ProviderGate gate = gate(60_000, 0);
+        gate.rateLimited(Optional.empty());
+        assertThat(gate.tryAcquire(1)).isEmpty();
+        advance(Duration.ofMillis(500));
+        ProviderGate.Permit permit = gate.tryAcquire(1).orElseThrow();
+        gate.release(permit, new CallFailure(CallFailure.Kind.RATE_LIMITED, 429));
+
+        gate.rateLimited(Optional.empty());
+        advance(Duration.ofMillis(999));
+        assertThat(gate.tryAcquire(1)).as("second 429 in a row: 1 s").isEmpty();
+        advance(Duration.ofMillis(1));
+        permit = gate.tryAcquire(1).orElseThrow();
+        gate.settle(permit, 1);
+
+        gate.rateLimited(Optional.empty());
+        advance(Duration.ofMillis(500));
+        assertThat(gate.tryAcquire(1)).as("an answer in between: back to 500 ms").isPresent();
+    }
+
+    @Test
+    void shouldKeepToRetryAfterWhenTheProviderGivesIt() {
+        ProviderGate gate = gate(60_000, 0);
+        gate.rateLimited(Optional.of(Duration.ofSeconds(3)));
+        advance(Duration.ofMillis(2_999));
+        assertThat(gate.tryAcquire(1)).isEmpty();
+        advance(Duration.ofMillis(1));
+        assertThat(gate.tryAcquire(1)).isPresent();
+    }
+
+    @Test
+    void shouldPaceCallsEvenlyAfterA429InsteadOfSendingABurst() {
+        ProviderGate gate = new ProviderGate(600, 0, Duration.ofSeconds(1), 3, Duration.ofSeconds(10), now::get);
+        assertThat(gate.paced()).isFalse();
+
+        gate.rateLimited(Optional.of(Duration.ofMillis(100)));
+        advance(Duration.ofSeconds(5)); // a long quiet spell refills no burst any more
+
+        assertThat(gate.paced()).isTrue();
+        assertThat(drain(gate)).as("one call, then one each 100 ms").isEqualTo(1);
+        advance(Duration.ofMillis(100));
+        assertThat(drain(gate)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldSlowItsPaceByAPercentForEach429WhilePacingDownTo95Percent() {
+        ProviderGate gate = new ProviderGate(600, 0, Duration.ofSeconds(1), 3, Duration.ofSeconds(10), now::get);
+        gate.rateLimited(Optional.of(Duration.ofMillis(1)));
+        assertThat(gate.pace()).isEqualTo(1.0);
+
+        gate.rateLimited(Optional.of(Duration.ofMillis(1)));
+        gate.rateLimited(Optional.of(Duration.ofMillis(1)));
+        assertThat(gate.pace()).isCloseTo(0.98, org.assertj.core.data.Offset.offset(1e-9));
+
+        for (int i = 0; i < 20; i++) {
+            gate.rateLimited(Optional.of(Duration.ofMillis(1)));
+        }
+        assertThat(gate.pace()).isEqualTo(0.95);
+        advance(Duration.ofMillis(10));
+        drain(gate);
+        advance(Duration.ofMillis(100)); // 0.95 of a call at 600 a minute x 95%
+        assertThat(gate.tryAcquire(1)).isEmpty();
+        advance(Duration.ofMillis(6));
+        assertThat(gate.tryAcquire(1)).isPresent();
+    }
+
+    @Test
+    void shouldPaceTokenBoundCallsEvenlyAfterA429() {
+        ProviderGate gate = new ProviderGate(0, 60_000, Duration.ofSeconds(1), 3, Duration.ofSeconds(10), now::get);
+        for (int i = 0; i < 7; i++) {
+            assertThat(gate.tryAcquire(139)).as("a second's 1000 tokens hold 7 calls").isPresent();
+        }
+        gate.rateLimited(Optional.of(Duration.ofMillis(1)));
+        advance(Duration.ofSeconds(5)); // idle: the bucket refills only to one call
+
+        assertThat(gate.tryAcquire(139)).isPresent();
+        assertThat(gate.tryAcquire(139)).isEmpty();
+        advance(Duration.ofMillis(139)); // 139 tokens at 1000 a second
+        assertThat(gate.tryAcquire(139)).isPresent();
+    }
+
+    @Test
+    void shouldKeepAGateForEachModel() {
+        ModelGates gates = new ModelGates(() -> new ProviderGate(60, 0, Duration.ofSeconds(1), 3,
+                Duration.ofSeconds(10), now::get));
+        gates.forModel("gpt-4o").rateLimited(Optional.of(Duration.ofMinutes(1)));
+
+        assertThat(gates.forModel("gpt-4o").tryAcquire(1)).isEmpty();
+        assertThat(gates.forModel("gpt-4o-mini").tryAcquire(1)).isPresent();
+        assertThat(gates.forModel("gpt-4o")).isSameAs(gates.forModel("gpt-4o"));
+    }
+
+    private static int drain(ProviderGate gate) {
+        int admitted = 0;
+        while (gate.tryAcquire(1).isPresent()) {
+            admitted++;
+        }
+        return admitted;
+    }
 }

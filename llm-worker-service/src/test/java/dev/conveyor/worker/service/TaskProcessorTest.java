@@ -52,7 +52,7 @@ class TaskProcessorTest {
     private final ResponseCache cache = new ResponseCache(100);
 
     private TaskProcessor processor(int maxAttempts) {
-        return new TaskProcessor(model, new ProviderGate(0, 0, Duration.ofSeconds(1), 100, Duration.ofSeconds(1)), cache,
+        return new TaskProcessor(model, new ModelGates(() -> new ProviderGate(0, 0, Duration.ofSeconds(1), 100, Duration.ofSeconds(1))), cache,
                 new PriceTable(Map.of("gpt-4o-mini", new PriceTable.Price(0.15, 0.60))), halted, new PromptFactory(),
                 new FailureReasons(Optional.of("sk-secret-key-123456")),
                 new TaskProcessor.Settings(true, "configured", 256, 2,

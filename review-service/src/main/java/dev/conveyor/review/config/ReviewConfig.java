@@ -21,8 +21,18 @@ public interface ReviewConfig {
         @WithDefault("500")
         int maxPollRecords();
 
-        /** Pause before a batch that failed (database down) is tried again. */
+        /** First pause before a batch that failed is tried again; it doubles up to {@link #maxBackoff()}. */
         @WithDefault("1s")
         Duration retryBackoff();
+
+        @WithDefault("30s")
+        Duration maxBackoff();
+
+        /**
+         * Tries of a batch the database refuses for its content (not for being away): then it is
+         * split to find the records at fault, which are dead-lettered with the reason.
+         */
+        @WithDefault("3")
+        int maxAttempts();
     }
 }

@@ -10,7 +10,6 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-import dev.conveyor.review.ResultEvent;
 import dev.conveyor.review.ResultStatus;
 
 /** A row of {@code results}: the outcome of one task (one process over one row of one run). */
@@ -84,54 +83,6 @@ public class ResultEntity {
 
     protected ResultEntity() {
         // for Hibernate
-    }
-
-    /** A Pending row for a task just issued. */
-    public static ResultEntity pending(ResultEvent.Issued event, Instant now) {
-        ResultEntity entity = new ResultEntity();
-        entity.resultId = event.resultId();
-        entity.workflowId = event.workflowId();
-        entity.runId = event.runId();
-        entity.referenceId = event.referenceId();
-        entity.processName = event.processName();
-        entity.stageIndex = event.stageIndex();
-        entity.status = ResultStatus.PENDING;
-        entity.model = event.model();
-        entity.issuedAt = event.issuedAt();
-        entity.createdAt = now;
-        entity.updatedAt = now;
-        return entity;
-    }
-
-    /** A terminal row for a task whose outcome arrived before (or without) the task itself. */
-    public static ResultEntity finished(ResultEvent.Finished event, Instant now) {
-        ResultEntity entity = new ResultEntity();
-        entity.resultId = event.resultId();
-        entity.workflowId = event.workflowId();
-        entity.runId = event.runId();
-        entity.referenceId = event.referenceId();
-        entity.processName = event.processName();
-        entity.stageIndex = event.stageIndex();
-        entity.issuedAt = event.issuedAt();
-        entity.createdAt = now;
-        entity.finish(event, now);
-        return entity;
-    }
-
-    /** Moves the row to the event's terminal status and records what the model did. */
-    public void finish(ResultEvent.Finished event, Instant now) {
-        this.status = event.status();
-        this.result = event.result();
-        this.error = event.error();
-        this.model = event.model();
-        this.promptTokens = event.promptTokens();
-        this.completionTokens = event.completionTokens();
-        this.latencyMs = event.latencyMs();
-        this.costUsd = event.costUsd();
-        this.cached = event.cached();
-        this.attempts = event.attempts();
-        this.completedAt = event.finishedAt();
-        this.updatedAt = now;
     }
 
     public UUID getResultId() {

@@ -3,16 +3,11 @@ package dev.conveyor.review.repository;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
-
 import org.hibernate.query.NativeQuery;
 
 import dev.conveyor.review.ProcessTotals;
@@ -63,20 +58,6 @@ public class ResultRepository implements PanacheRepositoryBase<ResultEntity, UUI
 
     /** Stable order for paging: result_id breaks every tie. */
     private static final Sort LIST_ORDER = Sort.by("stageIndex").and("issuedAt").and("referenceId").and("resultId");
-
-    /**
-     * Loads the rows of these ids and locks them until the transaction ends, so that two
-     * consumers (after a rebalance) never move the same row from two stale reads.
-     */
-    public Map<UUID, ResultEntity> lockByIds(Collection<UUID> ids) {
-        Map<UUID, ResultEntity> byId = new HashMap<>();
-        if (ids.isEmpty()) {
-            return byId;
-        }
-        find("resultId in ?1", ids).withLock(LockModeType.PESSIMISTIC_WRITE).list()
-                .forEach(entity -> byId.put(entity.getResultId(), entity));
-        return byId;
-    }
 
     public List<ResultEntity> page(ResultFilter filter, int page, int size) {
         return query(filter, LIST_ORDER).page(Page.of(page, size)).list();

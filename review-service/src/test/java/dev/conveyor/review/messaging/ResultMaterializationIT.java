@@ -255,6 +255,32 @@ class ResultMaterializationIT {
         given().get("/results/{id}", bad.taskId()).then().statusCode(404);
     }
 
+    @Test
+    void shouldStoreAnAnswerWithANulCharacterAsAReplacementCharacter() {
+        // (A lone surrogate never gets here: UTF-8 encoding on the producer side already replaces it.)
+        TaskEvents task = TaskEvents.task(workflowId, runId, "summarization", 1);
+        kafka.finish(task.completed("A\u0000B", task.issuedAt().plusMillis(5)));
+
+        JsonPath row = awaitStatus(task.taskId(), "Completed");
+        assertThat(row.getString("result")).isEqualTo("A\uFFFDB");
+    }
+
+    @Test
+    void shouldDeadLetterARecordThePostgresRefusesAndApplyTheRestOfItsPartition() {
+        TaskEvents poison = TaskEvents.task(workflowId, runId, "sentiment", 0);
+        TaskEvents good = TaskEvents.task(workflowId, runId, "sentiment", 0);
+        // Year 146 million: Avro and Java take it, PostgreSQL's timestamptz does not.
+        Instant beyondPostgres = Instant.ofEpochMilli(Long.MAX_VALUE / 2);
+        RecordMetadata refused = kafka.finish(poison.completed("Positive", beyondPostgres));
+        kafka.finish(good.completed("Negative", good.issuedAt().plusMillis(5)), refused.partition());
+
+        RecordDeadLettered dead = kafka.awaitDeadLetter(poison.taskId());
+        assertThat(dead.getReason()).startsWith("the database refused the record").contains("out of range");
+        assertThat(dead.getSourceOffset()).isEqualTo(refused.offset());
+        awaitStatus(good.taskId(), "Completed");
+        given().get("/results/{id}", poison.taskId()).then().statusCode(404);
+    }
+
     private JsonPath awaitStatus(String resultId, String status) {
         JsonPath[] seen = new JsonPath[1];
         await("result " + resultId + " is " + status).atMost(DEADLINE).pollInterval(Duration.ofMillis(100))

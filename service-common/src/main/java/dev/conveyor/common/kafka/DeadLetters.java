@@ -15,6 +15,21 @@ public final class DeadLetters {
     private DeadLetters() {
     }
 
+    /** The dead letter of a record, from its coordinates and raw bytes. */
+    public static RecordDeadLettered event(String topic, int partition, long offset, byte[] key, byte[] value,
+            String reason, String service) {
+        return RecordDeadLettered.newBuilder()
+                .setSourceTopic(topic)
+                .setSourcePartition(partition)
+                .setSourceOffset(offset)
+                .setKey(key == null ? null : ByteBuffer.wrap(key))
+                .setValue(value == null ? null : ByteBuffer.wrap(value))
+                .setReason(reason)
+                .setService(service)
+                .setDeadLetteredAt(Instant.now())
+                .build();
+    }
+
     public static ProducerRecord<byte[], RecordDeadLettered> of(ConsumerRecord<byte[], byte[]> failed, String reason,
             String service) {
         RecordDeadLettered event = RecordDeadLettered.newBuilder()

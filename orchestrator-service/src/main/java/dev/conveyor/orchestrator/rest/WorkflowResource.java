@@ -9,6 +9,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -96,25 +97,32 @@ public class WorkflowResource {
     @GET
     @Path("/{workflowId}/runs/{runId}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public Response events(@PathParam("workflowId") String workflowId, @PathParam("runId") String runId,
-            @Context UriInfo uri, @Context Sse sse) {
+    public Multi<OutboundSseEvent> events(@PathParam("workflowId") String workflowId,
+            @PathParam("runId") String runId, @Context UriInfo uri, @Context Sse sse) {
         StateQueries.Lookup<RunView> first = workflows.run(workflowId, runId);
         if (first.owner().isPresent()) {
-            return redirect(first, uri);
+            throw new WebApplicationException(redirect(first, uri));
         }
-        first.value().orElseThrow(() -> notFound(workflowId, runId));
-        Multi<OutboundSseEvent> events = Multi.createFrom().ticks().every(Duration.ofSeconds(1))
+        RunView now = first.value().orElseThrow(() -> notFound(workflowId, runId));
+        Multi<OutboundSseEvent> start = Multi.createFrom().item(event(sse, now));
+        if (now.completedAt() != null) {
+            return start;
+        }
+        Multi<OutboundSseEvent> updates = Multi.createFrom().ticks().every(Duration.ofSeconds(1))
                 .onOverflow().drop()
                 .map(tick -> workflows.run(workflowId, runId).value())
                 .select().where(java.util.Optional::isPresent)
                 .map(java.util.Optional::get)
-                .select().first(view -> view.completedAt() != null)
-                .map(view -> sse.newEventBuilder().name("progress").mediaType(MediaType.APPLICATION_JSON_TYPE)
-                        .data(RunView.class, view).build());
-        Multi<OutboundSseEvent> start = Multi.createFrom().item(sse.newEventBuilder().name("progress")
-                .mediaType(MediaType.APPLICATION_JSON_TYPE).data(RunView.class, first.value().get()).build());
-        boolean over = first.value().get().completedAt() != null;
-        return Response.ok(over ? start : Multi.createBy().concatenating().streams(start, events)).build();
+                .select().first(view -> view.completedAt() == null) // while running
+                .map(view -> event(sse, view));
+        Multi<OutboundSseEvent> last = Multi.createFrom().item(() -> workflows.run(workflowId, runId).value()
+                .map(view -> event(sse, view)).orElse(null));
+        return Multi.createBy().concatenating().streams(start, updates, last);
+    }
+
+    private static OutboundSseEvent event(Sse sse, RunView view) {
+        return sse.newEventBuilder().name("progress").mediaType(MediaType.APPLICATION_JSON_TYPE)
+                .data(RunView.class, view).build();
     }
 
     @POST

@@ -19,6 +19,7 @@ import dev.conveyor.schemas.StageCounts;
  * (results a second since the process started) and the estimated seconds left at that pace.
  */
 public record RunView(String runId, String workflowId, String sourceConnection, String status, String ordering,
+        boolean continuous,
         String failedRows, long expectedRows, long memberCount, int stageIndex, String currentProcess,
         long stageCompleted, long stageFailed, long stageSkipped, long totalCompleted, long totalFailed,
         long totalSkipped, double spentCostUsd, long spentTokens, Double maxCostUsd, Long maxTokens,
@@ -35,7 +36,7 @@ public record RunView(String runId, String workflowId, String sourceConnection, 
                 .map(p -> new ProcessProgress(p.getName(), command.getExpectedRows(), 0, 0, 0, 0, 0, 0.0, 0.0, null))
                 .toList();
         return new RunView(command.getRunId(), command.getWorkflowId(), command.getSourceConnection(), "REQUESTED",
-                command.getOrdering().name(), command.getFailedRows().name(), command.getExpectedRows(), 0, 0,
+                command.getOrdering().name(), command.getContinuous(), command.getFailedRows().name(), command.getExpectedRows(), 0, 0,
                 command.getProcesses().get(0).getName(), 0, 0, 0, 0, 0, 0, 0.0, 0, command.getMaxCostUsd(),
                 command.getMaxTokens(), null, command.getRequestedAt(), null, null, processes);
     }
@@ -55,7 +56,7 @@ public record RunView(String runId, String workflowId, String sourceConnection, 
         StageCounts current = run.getProcesses().isEmpty() ? new StageCounts(0L, 0L, 0L, 0L, 0.0, 0L)
                 : totals.stages().get(run.getStageIndex());
         return new RunView(run.getRunId(), run.getWorkflowId(), run.getSourceConnection(), run.getStatus().name(),
-                run.getOrdering().name(), run.getFailedRows().name(), run.getExpectedRows(),
+                run.getOrdering().name(), run.getContinuous(), run.getFailedRows().name(), run.getExpectedRows(),
                 Math.max(run.getMemberCount(), totals.members()), run.getStageIndex(),
                 run.getProcesses().isEmpty() ? null : run.getProcesses().get(run.getStageIndex()).getName(),
                 current.getCompleted(), current.getFailed(), current.getSkipped(), completed, failed, skipped,

@@ -14,19 +14,33 @@ import dev.conveyor.schemas.RunOrdering;
  * {@code "ordering": "staged" | "per_row"} (default staged: every row through a process before
  * the next starts) and {@code "failed_rows": "skip" | "run_anyway"} (default skip: a row whose
  * process Failed gets a Skipped result, naming the failure, from every later process).
+ * {@code "continuous": true} makes a run that takes the source's rows as they arrive, row by row,
+ * until it is cancelled.
  */
-public record RunOptions(RunBudget budget, RunOrdering ordering, FailedRowPolicy failedRows) {
+public record RunOptions(RunBudget budget, RunOrdering ordering, FailedRowPolicy failedRows, boolean continuous) {
 
-    static final List<String> FIELDS = List.of("budget", "ordering", "failed_rows");
+    static final List<String> FIELDS = List.of("budget", "ordering", "failed_rows", "continuous");
 
     public static RunOptions read(JsonNode body, List<FieldError> errors) {
         RunBudget budget = RunBudget.read(body, errors);
         if (body == null || !body.isObject()) {
-            return new RunOptions(budget, RunOrdering.STAGED, FailedRowPolicy.SKIP);
+            return new RunOptions(budget, RunOrdering.STAGED, FailedRowPolicy.SKIP, false);
         }
         RunOrdering ordering = choice(body, "ordering", RunOrdering.class, RunOrdering.STAGED, errors);
         FailedRowPolicy failed = choice(body, "failed_rows", FailedRowPolicy.class, FailedRowPolicy.SKIP, errors);
-        return new RunOptions(budget, ordering, failed);
+        boolean continuous = false;
+        JsonNode node = body.get("continuous");
+        if (node != null && !node.isNull()) {
+            if (node.isBoolean()) {
+                continuous = node.asBoolean();
+            } else {
+                errors.add(new FieldError("continuous", "must be true or false"));
+            }
+        }
+        if (continuous && body.hasNonNull("ordering") && ordering != RunOrdering.PER_ROW) {
+            errors.add(new FieldError("ordering", "a continuous run is per_row: each row moves on as it can"));
+        }
+        return new RunOptions(budget, continuous ? RunOrdering.PER_ROW : ordering, failed, continuous);
     }
 
     private static <E extends Enum<E>> E choice(JsonNode body, String field, Class<E> type, E fallback,

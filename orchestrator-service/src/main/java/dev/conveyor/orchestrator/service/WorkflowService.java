@@ -86,21 +86,24 @@ public class WorkflowService {
     }
 
     private RunView request(WorkflowDefined workflow, List<ProcessStep> processes, RunOptions options) {
-        SourceProfile source = sources.find(workflow.getSourceConnection())
-                .orElseThrow(() -> ProblemException.badRequest("source_connection",
-                        "source '" + workflow.getSourceConnection() + "' has no rows"));
+        Optional<SourceProfile> profile = sources.find(workflow.getSourceConnection());
+        if (profile.isEmpty() && !options.continuous()) {
+            throw ProblemException.badRequest("source_connection",
+                    "source '" + workflow.getSourceConnection() + "' has no rows");
+        }
         RunRequested command = RunRequested.newBuilder()
                 .setRunId(UUID.randomUUID().toString())
                 .setWorkflowId(workflow.getWorkflowId())
                 .setSourceConnection(workflow.getSourceConnection())
                 .setProcesses(processes)
                 .setModel(workflow.getModel())
-                .setExpectedRows(source.rowCount())
+                .setExpectedRows(profile.map(SourceProfile::rowCount).orElse(0L))
                 .setRequestedAt(Instant.ofEpochMilli(System.currentTimeMillis()))
                 .setMaxCostUsd(options.budget().maxCostUsd())
                 .setMaxTokens(options.budget().maxTokens())
                 .setOrdering(options.ordering())
                 .setFailedRows(options.failedRows())
+                .setContinuous(options.continuous())
                 .build();
         publisher.publish(Topics.RUN_COMMANDS, command.getRunId(), command);
         return RunView.requested(command);

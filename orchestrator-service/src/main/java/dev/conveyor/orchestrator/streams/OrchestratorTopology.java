@@ -64,6 +64,7 @@ public final class OrchestratorTopology {
     public static final String RUN_MEMBERS_STORE = "run-member-states";
     public static final String DEADLINES_STORE = "task-deadlines";
     public static final String FORGETTING_STORE = "runs-forgetting";
+    public static final String CONTINUOUS_RUNS_STORE = "continuous-runs";
 
     // coordinator side
     public static final String RUNS_STORE = "runs";
@@ -96,6 +97,7 @@ public final class OrchestratorTopology {
         builder.addStateStore(store(RUN_MEMBERS_STORE, EventSerde.of(RunMember.class), persistent));
         builder.addStateStore(store(DEADLINES_STORE, Serdes.String(), persistent));
         builder.addStateStore(store(FORGETTING_STORE, Serdes.String(), persistent));
+        builder.addStateStore(store(CONTINUOUS_RUNS_STORE, Serdes.String(), persistent));
 
         // Rows are keyed by reference id on the topic; one produced with another key is re-keyed.
         Map<String, KStream<String, RowIngested>> rowBranches = stream(builder, Topics.SOURCE_ROWS)
@@ -119,7 +121,7 @@ public final class OrchestratorTopology {
         rows.merge(results).merge(directives)
                 .process(() -> new RunPartitionProcessor(settings, new RowColumns(keepAllColumns)), ROWS_STORE,
                         PARTITION_SOURCE_ROWS_STORE, DIRTY_SOURCES_STORE, RUN_DEFINITIONS_STORE, RUN_PARTITIONS_STORE,
-                        RUN_MEMBERS_STORE, DEADLINES_STORE, FORGETTING_STORE)
+                        RUN_MEMBERS_STORE, DEADLINES_STORE, FORGETTING_STORE, CONTINUOUS_RUNS_STORE)
                 .split(Named.as("partition-output-"))
                 .branch((key, value) -> value instanceof TaskIssued, to(Topics.LLM_TASKS, TaskIssued.class, "tasks"))
                 .branch((key, value) -> value instanceof TaskFinished,

@@ -105,7 +105,9 @@ final class RunCoordinator implements Processor<String, SpecificRecordBase, Stri
                 .setRequestedAt(command.getRequestedAt())
                 .setMaxCostUsd(command.getMaxCostUsd())
                 .setMaxTokens(command.getMaxTokens())
-                .setOrdering(command.getOrdering())
+                // a continuous run walks rows as they come: per row by nature
+                .setOrdering(command.getContinuous() ? RunOrdering.PER_ROW : command.getOrdering())
+                .setContinuous(command.getContinuous())
                 .setFailedRows(command.getFailedRows())
                 .setPartitions(settings.partitions())
                 .build();
@@ -183,6 +185,7 @@ final class RunCoordinator implements Processor<String, SpecificRecordBase, Stri
                     .setFailedRows(run.getFailedRows())
                     .setIssuedAt(now())
                     .setEpoch(run.getEpoch())
+                    .setContinuous(run.getContinuous())
                     .build();
             context.forward(new Record<>(run.getRunId(), directive, now().toEpochMilli()));
         }
@@ -240,7 +243,8 @@ final class RunCoordinator implements Processor<String, SpecificRecordBase, Stri
         int stage = run.getStageIndex();
         int last = run.getProcesses().size() - 1;
         boolean staged = run.getOrdering() == RunOrdering.STAGED;
-        boolean lastDone = totals.stageDone(last);
+        // A continuous run has no last row: it ends when it is cancelled.
+        boolean lastDone = !run.getContinuous() && totals.stageDone(last);
         boolean stageDone = staged ? totals.stageDone(stage) : lastDone;
         if ((run.getStatus() == RunStatus.RUNNING || run.getStatus() == RunStatus.PAUSED) && !lastDone) {
             Optional<String> reached = budgetReached(run, totals);
@@ -250,6 +254,7 @@ final class RunCoordinator implements Processor<String, SpecificRecordBase, Stri
                 RunHalted halted = RunHalted.newBuilder().setRunId(run.getRunId()).setReason(reached.get())
                         .setHaltedAt(now).build();
                 context.forward(new Record<>(run.getRunId(), halted, now.toEpochMilli()));
+                run.setEpoch(run.getEpoch() + 1); // the end waits for each partition's count after the stop
                 directive(run, RunDirectiveKind.CANCEL, stage);
                 LOG.info("Run {} halted at stage {}: {}", run.getRunId(), stage, reached.get());
                 changed = true;
@@ -270,8 +275,9 @@ final class RunCoordinator implements Processor<String, SpecificRecordBase, Stri
                 }
             }
             case BUDGET_EXHAUSTED, CANCELLED -> {
-                // The partitions issue nothing more; the run ends when what was out has come back.
-                if (totals.inFlight() == 0) {
+                // The partitions issue nothing more; the run ends when what was out has come back,
+                // as counted after each partition took the stop.
+                if (totals.allReported() && totals.inFlight() == 0) {
                     finish(run, run.getStatus(), run.getStopReason(), now);
                     return;
                 }
@@ -355,6 +361,7 @@ final class RunCoordinator implements Processor<String, SpecificRecordBase, Stri
                 if (status == RunStatus.RUNNING || status == RunStatus.PAUSED) {
                     run.setStatus(RunStatus.CANCELLED);
                     run.setStopReason("cancelled");
+                    run.setEpoch(run.getEpoch() + 1);
                     directive(run, RunDirectiveKind.CANCEL, run.getStageIndex());
                     RunHalted halted = RunHalted.newBuilder().setRunId(run.getRunId()).setReason("cancelled")
                             .setHaltedAt(now()).build();

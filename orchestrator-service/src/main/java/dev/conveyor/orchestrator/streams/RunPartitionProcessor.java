@@ -66,6 +66,7 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
     private KeyValueStore<String, RunMember> members;
     private KeyValueStore<String, String> deadlines;
     private KeyValueStore<String, String> forgetting;
+    private KeyValueStore<String, String> continuous;
 
     RunPartitionProcessor(OrchestrationSettings settings, RowColumns rowColumns) {
         this.settings = settings;
@@ -84,6 +85,7 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
         members = context.getStateStore(OrchestratorTopology.RUN_MEMBERS_STORE);
         deadlines = context.getStateStore(OrchestratorTopology.DEADLINES_STORE);
         forgetting = context.getStateStore(OrchestratorTopology.FORGETTING_STORE);
+        continuous = context.getStateStore(OrchestratorTopology.CONTINUOUS_RUNS_STORE);
         rowColumns.init(context);
         context.schedule(settings.tick(), PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
@@ -118,7 +120,34 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
         } else {
             seq = kept.getSeq();
         }
-        rows.put(key, new RowKept(seq, rowColumns.keep(source, row.getColumns())));
+        RowKept stored = new RowKept(seq, rowColumns.keep(source, row.getColumns()));
+        rows.put(key, stored);
+        if (kept == null) {
+            joinContinuousRuns(source, row.getReferenceId(), stored);
+        }
+    }
+
+    /** A new row of a source joins its continuous runs at once (when paused, at the resume's catch-up). */
+    private void joinContinuousRuns(String source, String referenceId, RowKept row) {
+        List<String> runIds = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = continuous.prefixScan(StoreKeys.prefix(source), KEYS)) {
+            while (it.hasNext()) {
+                runIds.add(StoreKeys.second(it.next().key));
+            }
+        }
+        for (String runId : runIds) {
+            RunPartition run = runs.get(runId);
+            RunDirectiveIssued definition = definitions.get(runId);
+            if (run == null || definition == null || run.getStatus() == PartitionRunStatus.STOPPED) {
+                continue;
+            }
+            run.setMembers(run.getMembers() + 1);
+            if (run.getStatus() == PartitionRunStatus.RUNNING) {
+                begin(run, definition, 0, referenceId, row, null);
+            }
+            run.setDirty(true);
+            runs.put(runId, run);
+        }
     }
 
     // ---- directives from the coordinator
@@ -145,7 +174,11 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
                 }
                 issue(run, settings.chunkSize());
             });
-            case CANCEL -> update(runId, run -> setStatus(run, PartitionRunStatus.STOPPED));
+            case CANCEL -> update(runId, run -> {
+                setStatus(run, PartitionRunStatus.STOPPED);
+                run.setEpoch(directive.getEpoch());
+                report(run); // at once: the run ends on counts taken after the stop
+            });
             case RETRY_FAILED -> update(runId, run -> {
                 run.setEpoch(directive.getEpoch());
                 run.setRetryStage(directive.getStageIndex());
@@ -177,6 +210,9 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
         definitions.put(directive.getRunId(), directive);
         Long seen = sourceRows.get(directive.getSourceConnection());
         long snapshot = seen == null ? 0 : seen;
+        if (directive.getContinuous()) {
+            continuous.put(StoreKeys.of(directive.getSourceConnection(), directive.getRunId()), "");
+        }
         List<StageCounts> stages = new ArrayList<>();
         directive.getProcesses().forEach(p -> stages.add(new StageCounts(0L, 0L, 0L, 0L, 0.0, 0L)));
         RunPartition run = RunPartition.newBuilder()
@@ -184,7 +220,8 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
                 .setSourceConnection(directive.getSourceConnection())
                 .setStatus(PartitionRunStatus.RUNNING)
                 .setEpoch(directive.getEpoch())
-                .setSnapshotSeq(snapshot)
+                // a continuous run takes every row, those to come included
+                .setSnapshotSeq(directive.getContinuous() ? Long.MAX_VALUE : snapshot)
                 .setMembers(snapshot)
                 .setStages(stages)
                 .build();
@@ -587,6 +624,9 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
             runs.delete(runId);
             definitions.delete(runId);
             forgetting.delete(runId);
+            if (run != null) {
+                continuous.delete(StoreKeys.of(run.getSourceConnection(), runId));
+            }
             if (run != null || definition != null) {
                 String source = run != null ? run.getSourceConnection() : definition.getSourceConnection();
                 forward(source, RunPartitionReported.newBuilder()

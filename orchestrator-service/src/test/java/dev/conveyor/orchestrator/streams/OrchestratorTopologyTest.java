@@ -590,6 +590,40 @@ class OrchestratorTopologyTest {
         });
     }
 
+    @Test
+    void shouldTakeRowsAsTheyArriveInAContinuousRunUntilItIsCancelled() {
+        start(settings());
+        ingest("S3", Map.of("data_column_1", "first", "data_column_2", "a"));
+        tick();
+        RunRequested command = RunRequested.newBuilder(command("S3", 1)).setContinuous(true)
+                .setProcesses(List.of(SEED_PROCESSES.get(0))).build();
+        commands.pipeInput(command.getRunId(), command);
+        List<TaskIssued> first = tasks.readValuesToList();
+        assertThat(first).hasSize(1);
+        finish(first.get(0), TaskOutcome.COMPLETED);
+        tick();
+        assertThat(runsStore().get(command.getRunId()).getStatus()).as("no last row: still going")
+                .isEqualTo(RunStatus.RUNNING);
+
+        ingest("S3", Map.of("data_column_1", "arrived later", "data_column_2", "b"));
+
+        List<TaskIssued> later = tasks.readValuesToList();
+        assertThat(later).singleElement().satisfies(t -> {
+            assertThat(t.getInputs().get("data_column_1")).isEqualTo("arrived later");
+            assertThat(t.getRunId()).isEqualTo(command.getRunId());
+        });
+        finish(later.get(0), TaskOutcome.COMPLETED);
+        act(command, RunAction.CANCEL, null);
+        tick();
+        ingest("S3", Map.of("data_column_1", "after the stop", "data_column_2", "c"));
+        tick();
+
+        assertThat(tasks.isEmpty()).isTrue();
+        RunFinished end = finished.readValue();
+        assertThat(end.getStatus()).isEqualTo("CANCELLED");
+        assertThat(end.getStages().get(0).getCompleted()).isEqualTo(2);
+    }
+
     // ---- parallel partitions
 
     @Test

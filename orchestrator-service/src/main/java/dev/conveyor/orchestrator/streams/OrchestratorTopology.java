@@ -188,10 +188,16 @@ public final class OrchestratorTopology {
                 .to(topic.name(), Produced.with(topic.keySerde(), topic.valueSerde())), name);
     }
 
+    /**
+     * A store with a record cache: writes to one key within a commit interval reach RocksDB and the
+     * changelog once, at the commit. A run's counters change on every result and a task's member
+     * state and deadline are written at issue and again at its result: with an instant model most
+     * of those writes never leave the cache.
+     */
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> valueSerde,
             boolean persistent) {
         return Stores.keyValueStoreBuilder(
                 persistent ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name),
-                Serdes.String(), valueSerde);
+                Serdes.String(), valueSerde).withCachingEnabled();
     }
 }

@@ -109,14 +109,13 @@ class RunScaleBenchmark {
         awaitRowsCounted(streams, source, n, Duration.ofMinutes(20));
 
         long baseline = usedHeapAfterGc();
-        InstantModel model = new InstantModel(servers, n);
-        Thread modelThread = new Thread(model, "instant-model");
-        modelThread.start();
-
         RunRequested command = RunRequested.newBuilder()
                 .setRunId(UUID.randomUUID().toString()).setWorkflowId(UUID.randomUUID().toString())
                 .setSourceConnection(source).setProcesses(PROCESSES).setModel("instant")
                 .setExpectedRows(n).setRequestedAt(Instant.now()).build();
+        InstantModel model = new InstantModel(servers, n, command.getRunId());
+        Thread modelThread = new Thread(model, "instant-model");
+        modelThread.start();
         long runStart = System.nanoTime();
         try (KafkaProducer<String, byte[]> producer = producer(servers)) {
             producer.send(new ProducerRecord<>(Topics.RUN_COMMANDS.name(), command.getRunId(),
@@ -233,6 +232,7 @@ class RunScaleBenchmark {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.getInteger("bench.threads", 2));
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.getLong("bench.cache-bytes", 64L << 20));
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG,
                 dev.conveyor.orchestrator.streams.BoundedRocksDbConfig.class);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
@@ -313,9 +313,12 @@ class RunScaleBenchmark {
         final AtomicLong duplicates = new AtomicLong();
         private final java.util.Set<String> seen = new java.util.HashSet<>();
 
-        InstantModel(String servers, int n) {
+        private final String runId;
+
+        InstantModel(String servers, int n, String runId) {
             this.servers = servers;
             this.n = n;
+            this.runId = runId;
         }
 
         void stop() {
@@ -332,6 +335,9 @@ class RunScaleBenchmark {
                 while (running.get()) {
                     for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                         TaskIssued task = tasksIn.deserialize("", record.value());
+                        if (!task.getRunId().equals(runId)) {
+                            continue; // an earlier run's task, answered then
+                        }
                         int stage = task.getStageIndex();
                         long now = System.nanoTime();
                         if (!seen.add(task.getTaskId())) {

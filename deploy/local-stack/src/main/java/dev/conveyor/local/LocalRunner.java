@@ -86,6 +86,7 @@ public final class LocalRunner {
     private static List<JsonNode> awaitResults(ConveyorClient client, String workflowId, String runId, long expected,
             Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        awaitRun(client, workflowId, runId, deadline);
         String last = "";
         while (System.nanoTime() < deadline) {
             List<JsonNode> results = client.results(workflowId, runId);
@@ -101,6 +102,35 @@ public final class LocalRunner {
             Thread.sleep(500); // polling the REST API for progress; this is the runner, not a test
         }
         throw new IllegalStateException("The run did not finish within " + timeout.toMinutes() + " minutes");
+    }
+
+    /** A progress bar per process, from the orchestrator's live view, until the run has finished. */
+    private static void awaitRun(ConveyorClient client, String workflowId, String runId, long deadline)
+            throws InterruptedException {
+        List<String> last = List.of();
+        while (System.nanoTime() < deadline) {
+            JsonNode run;
+            try {
+                run = client.run(workflowId, runId);
+            } catch (ConveyorClient.ApiException notYet) {
+                if (notYet.status() != 404 && notYet.status() != 503) {
+                    throw notYet;
+                }
+                Thread.sleep(500); // the run is not taken up yet; polling the REST API, not a test
+                continue;
+            }
+            List<String> bars = ProgressBars.render(run);
+            if (!bars.equals(last)) {
+                bars.forEach(line -> say("  " + line));
+                last = bars;
+            }
+            if (ProgressBars.finished(run)) {
+                say("Run " + run.path("status").asText() + (run.path("stop_reason").isTextual()
+                        ? ": " + run.path("stop_reason").asText() : ""));
+                return;
+            }
+            Thread.sleep(1000); // polling the REST API for progress; this is the runner, not a test
+        }
     }
 
     private static void say(String line) {

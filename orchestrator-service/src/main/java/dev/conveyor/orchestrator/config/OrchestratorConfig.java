@@ -15,4 +15,31 @@ public interface OrchestratorConfig {
     /** How long creating a workflow waits for it to show in this instance's workflow store. */
     @WithDefault("10s")
     Duration workflowVisibleTimeout();
+
+    /** Tasks a partition issues per tick at most (over all its runs): the bound on a transaction's records. */
+    @WithDefault("2000")
+    int chunkSize();
+
+    /** How often a partition issues a chunk, re-issues overdue tasks and reports its counts. */
+    @WithDefault("100ms")
+    Duration tick();
+
+    /** Tasks of one run a partition keeps out at once; results make room for the next ones. */
+    @WithDefault("20000")
+    long maxInFlight();
+
+    /** A task without a result this long after it was issued is issued once more, then Failed. */
+    @WithDefault("10m")
+    Duration taskDeadline();
+
+    /** How long a finished run's state (progress, counts, members) is kept before it is deleted. */
+    @WithDefault("24h")
+    Duration runRetention();
+
+    /**
+     * Keep every column of a row. By default the orchestrator keeps only the columns the source's
+     * workflows read (every column while a source has no workflow).
+     */
+    @WithDefault("false")
+    boolean keepAllColumns();
 }

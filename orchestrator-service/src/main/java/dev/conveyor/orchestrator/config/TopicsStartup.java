@@ -25,6 +25,7 @@ public class TopicsStartup {
     void onStart(@Observes @Priority(1) StartupEvent event) {
         TopicAdmin.ensure(kafka.bootstrapServers(), kafka.replicationFactor(), kafka.startupTimeout(),
                 List.of(Topics.SOURCE_ROWS, Topics.WORKFLOW_DEFINITIONS, Topics.RUN_COMMANDS, Topics.LLM_TASKS,
-                        Topics.LLM_RESULTS, Topics.RUN_CONTROLS, Topics.DEAD_LETTER));
+                        Topics.LLM_RESULTS, Topics.RUN_CONTROLS, Topics.DEAD_LETTER, Topics.RUN_LIFECYCLE,
+                        Topics.RUN_DIRECTIVES, Topics.RUN_REPORTS, Topics.SOURCE_ROW_COUNTS, Topics.RUN_COMPLETED));
     }
 }

@@ -25,7 +25,7 @@ public record RunBudget(Double maxCostUsd, Long maxTokens) {
             errors.add(new FieldError("body", "must be a JSON object, e.g. {\"budget\": {\"max_cost_usd\": 1.5}}"));
             return NONE;
         }
-        unknownFields(body, "", List.of("budget"), errors);
+        unknownFields(body, "", RunOptions.FIELDS, errors);
         JsonNode budget = body.get("budget");
         if (budget == null || budget.isNull()) {
             return NONE;

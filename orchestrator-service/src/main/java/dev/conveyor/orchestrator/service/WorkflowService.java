@@ -21,7 +21,13 @@ import dev.conveyor.orchestrator.config.OrchestratorConfig;
 import dev.conveyor.orchestrator.messaging.CommandPublisher;
 import dev.conveyor.orchestrator.rest.CreateWorkflowRequest;
 import dev.conveyor.orchestrator.streams.StateQueries;
+import dev.conveyor.common.rest.Problem;
+import dev.conveyor.schemas.ProcessStep;
+import dev.conveyor.schemas.RunAction;
+import dev.conveyor.schemas.RunLifecycleRequested;
+import dev.conveyor.schemas.RunProgress;
 import dev.conveyor.schemas.RunRequested;
+import dev.conveyor.schemas.RunStatus;
 import dev.conveyor.schemas.WorkflowDefined;
 import dev.conveyor.schemas.kafka.Topics;
 
@@ -71,24 +77,33 @@ public class WorkflowService {
         if (!isUuid(workflowId)) {
             errors.add(new FieldError("workflow_id", "must be a UUID"));
         }
-        RunBudget budget = RunBudget.read(body, errors);
+        RunOptions options = RunOptions.read(body, errors);
         if (!errors.isEmpty()) {
             throw ProblemException.badRequest(errors);
         }
         WorkflowDefined workflow = workflow(workflowId);
-        SourceProfile source = sources.find(workflow.getSourceConnection())
-                .orElseThrow(() -> ProblemException.badRequest("source_connection",
-                        "source '" + workflow.getSourceConnection() + "' has no rows"));
+        return request(workflow, ProcessSteps.current(workflow.getProcesses()), options);
+    }
+
+    private RunView request(WorkflowDefined workflow, List<ProcessStep> processes, RunOptions options) {
+        Optional<SourceProfile> profile = sources.find(workflow.getSourceConnection());
+        if (profile.isEmpty() && !options.continuous()) {
+            throw ProblemException.badRequest("source_connection",
+                    "source '" + workflow.getSourceConnection() + "' has no rows");
+        }
         RunRequested command = RunRequested.newBuilder()
                 .setRunId(UUID.randomUUID().toString())
                 .setWorkflowId(workflow.getWorkflowId())
                 .setSourceConnection(workflow.getSourceConnection())
-                .setProcesses(ProcessSteps.current(workflow.getProcesses()))
+                .setProcesses(processes)
                 .setModel(workflow.getModel())
-                .setExpectedRows(source.rowCount())
+                .setExpectedRows(profile.map(SourceProfile::rowCount).orElse(0L))
                 .setRequestedAt(Instant.ofEpochMilli(System.currentTimeMillis()))
-                .setMaxCostUsd(budget.maxCostUsd())
-                .setMaxTokens(budget.maxTokens())
+                .setMaxCostUsd(options.budget().maxCostUsd())
+                .setMaxTokens(options.budget().maxTokens())
+                .setOrdering(options.ordering())
+                .setFailedRows(options.failedRows())
+                .setContinuous(options.continuous())
                 .build();
         publisher.publish(Topics.RUN_COMMANDS, command.getRunId(), command);
         return RunView.requested(command);
@@ -96,9 +111,79 @@ public class WorkflowService {
 
     /** The run, when this instance owns it; see {@link StateQueries#run}. */
     public StateQueries.Lookup<RunView> run(String workflowId, String runId) {
+        return state(workflowId, runId).map(found -> RunView.of(found.run(), found.totals(), Instant.now()));
+    }
+
+    private StateQueries.Lookup<StateQueries.RunState> state(String workflowId, String runId) {
         WorkflowDefined workflow = workflow(workflowId);
         requireUuid(runId, "run_id");
-        return state.run(workflow.getSourceConnection(), runId).map(RunView::of);
+        return state.run(workflow.getSourceConnection(), runId);
+    }
+
+    /**
+     * Pause, resume, cancel or retry the Failed tasks of one process: checked against the run's
+     * status here (409 when it does not apply), then carried out by the run's coordinator.
+     */
+    public StateQueries.Lookup<RunView> lifecycle(String workflowId, String runId, RunAction action,
+            String processName) {
+        StateQueries.Lookup<StateQueries.RunState> lookup = state(workflowId, runId);
+        if (lookup.owner().isPresent()) {
+            return lookup.map(found -> null);
+        }
+        RunProgress run = lookup.value().orElseThrow(() -> ProblemException.notFound("run_id",
+                "no run " + runId + " of workflow " + workflowId + " (it may not have been taken up yet)"))
+                .run();
+        RunStatus status = run.getStatus();
+        String conflict = switch (action) {
+            case PAUSE -> status == RunStatus.RUNNING ? null : "only a RUNNING run can be paused";
+            case RESUME -> status == RunStatus.PAUSED ? null : "only a PAUSED run can be resumed";
+            case CANCEL -> run.getFinishedAt() == null && status != RunStatus.CANCELLED
+                    && status != RunStatus.BUDGET_EXHAUSTED ? null : "the run has already stopped";
+            case RETRY_FAILED -> status == RunStatus.RUNNING || status == RunStatus.PAUSED
+                    || status == RunStatus.COMPLETED ? null : "a " + status + " run is not retried";
+        };
+        if (action == RunAction.RETRY_FAILED) {
+            if (processName == null || processName.isBlank()) {
+                throw ProblemException.badRequest("process", "name the process whose Failed tasks to retry");
+            }
+            if (run.getProcesses().stream().noneMatch(p -> p.getName().equals(processName))) {
+                throw ProblemException.badRequest("process", "the run has no process '" + processName + "'");
+            }
+        }
+        if (conflict != null) {
+            throw new ProblemException(Problem.of(409, "Run is " + status, conflict + " (run " + runId + " is "
+                    + status + ")"));
+        }
+        RunLifecycleRequested request = RunLifecycleRequested.newBuilder()
+                .setRunId(runId)
+                .setWorkflowId(workflowId)
+                .setSourceConnection(run.getSourceConnection())
+                .setAction(action)
+                .setProcessName(action == RunAction.RETRY_FAILED ? processName : null)
+                .setRequestedAt(Instant.ofEpochMilli(System.currentTimeMillis()))
+                .build();
+        publisher.publish(Topics.RUN_LIFECYCLE, runId, request);
+        return lookup.map(found -> RunView.of(found.run(), found.totals(), Instant.now()));
+    }
+
+    /** Re-runs one process of a run (its definition as that run had it) as a new run over the source. */
+    public StateQueries.Lookup<RunView> rerun(String workflowId, String runId, String processName, JsonNode body) {
+        List<FieldError> errors = new ArrayList<>();
+        RunOptions options = RunOptions.read(body, errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.badRequest(errors);
+        }
+        StateQueries.Lookup<StateQueries.RunState> lookup = state(workflowId, runId);
+        if (lookup.owner().isPresent()) {
+            return lookup.map(found -> null);
+        }
+        RunProgress run = lookup.value().orElseThrow(() -> ProblemException.notFound("run_id",
+                "no run " + runId + " of workflow " + workflowId)).run();
+        ProcessStep step = run.getProcesses().stream().filter(p -> p.getName().equals(processName)).findFirst()
+                .orElseThrow(() -> ProblemException.badRequest("process",
+                        "the run has no process '" + processName + "'"));
+        RunView started = request(workflow(workflowId), List.of(step), options);
+        return new StateQueries.Lookup<>(java.util.Optional.of(started), java.util.Optional.empty());
     }
 
     private WorkflowDefined workflow(String workflowId) {

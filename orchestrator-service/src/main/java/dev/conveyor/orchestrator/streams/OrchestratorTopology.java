@@ -1,6 +1,7 @@
 package dev.conveyor.orchestrator.streams;
 
-import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
 
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.serialization.Serde;
@@ -19,9 +20,17 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 import dev.conveyor.schemas.RowIngested;
+import dev.conveyor.schemas.RowKept;
+import dev.conveyor.schemas.RunDirectiveIssued;
+import dev.conveyor.schemas.RunFinished;
 import dev.conveyor.schemas.RunHalted;
+import dev.conveyor.schemas.RunLifecycleRequested;
+import dev.conveyor.schemas.RunMember;
+import dev.conveyor.schemas.RunPartition;
+import dev.conveyor.schemas.RunPartitionReported;
 import dev.conveyor.schemas.RunProgress;
 import dev.conveyor.schemas.RunRequested;
+import dev.conveyor.schemas.SourceRowsCounted;
 import dev.conveyor.schemas.TaskFinished;
 import dev.conveyor.schemas.TaskOrigins;
 import dev.conveyor.schemas.TaskIssued;
@@ -30,21 +39,39 @@ import dev.conveyor.schemas.kafka.TopicSpec;
 import dev.conveyor.schemas.kafka.Topics;
 
 /**
- * The orchestration topology. Rows, run commands and results are re-keyed by their
- * {@code source_connection} into co-partitioned repartition topics, so that a run, its rows and
- * its results always meet in the same task and its stores; {@link RunProcessor} then walks each
- * run stage by stage, writing tasks to {@code conveyor.llm-tasks} and, when a run's budget is
- * reached, a {@code RunHalted} to {@code conveyor.run-controls}.
+ * The orchestration topology, in two parts.
+ *
+ * <ul>
+ * <li><b>Partitions</b> ({@link RunPartitionProcessor}): rows and results keyed by reference id,
+ * plus the coordinator's directives written to each partition. Each partition keeps the rows it
+ * holds and its share of every run, issues tasks in bounded chunks and reports its counts. A
+ * large source thus uses every partition and every instance.</li>
+ * <li><b>Coordinators</b> ({@link RunCoordinator}): run commands, lifecycle requests and the
+ * partitions' reports, keyed by source. A run's coordinator starts it, opens each stage when
+ * every partition's count says the previous one is done, applies budgets and lifecycle
+ * requests, announces finished runs and deletes them after the retention.</li>
+ * </ul>
  */
 public final class OrchestratorTopology {
 
     public static final String WORKFLOWS_STORE = "workflows";
-    public static final String ROWS_STORE = "rows";
-    public static final String SOURCE_COUNTS_STORE = "source-row-counts";
+
+    // partition side
+    public static final String ROWS_STORE = "rows-kept";
+    public static final String PARTITION_SOURCE_ROWS_STORE = "partition-source-rows";
+    public static final String DIRTY_SOURCES_STORE = "partition-source-rows-unreported";
+    public static final String RUN_DEFINITIONS_STORE = "run-definitions";
+    public static final String RUN_PARTITIONS_STORE = "run-partitions";
+    public static final String RUN_MEMBERS_STORE = "run-member-states";
+    public static final String DEADLINES_STORE = "task-deadlines";
+    public static final String FORGETTING_STORE = "runs-forgetting";
+    public static final String CONTINUOUS_RUNS_STORE = "continuous-runs";
+
+    // coordinator side
     public static final String RUNS_STORE = "runs";
-    public static final String RUN_MEMBERS_STORE = "run-members";
+    public static final String RUN_COUNTS_STORE = "run-partition-counts";
+    public static final String SOURCE_COUNTS_STORE = "coordinator-source-rows";
     public static final String WAITING_RUNS_STORE = "waiting-runs";
-    public static final String TASKS_DONE_STORE = "tasks-done";
 
     private OrchestratorTopology() {
     }
@@ -52,64 +79,128 @@ public final class OrchestratorTopology {
     /**
      * Builds the topology.
      *
-     * @param rowWaitTimeout how long a run waits for the rows its command promises before it
-     *        starts with the rows that have arrived
      * @param persistent RocksDB stores when true, in-memory stores (still changelogged) otherwise
+     * @param keepAllColumns keep every column of a row, not only those the source's workflows read
      */
-    public static Topology build(StreamsBuilder builder, Duration rowWaitTimeout, boolean persistent) {
+    public static Topology build(StreamsBuilder builder, OrchestrationSettings settings, boolean persistent,
+            boolean keepAllColumns) {
         builder.globalTable(Topics.WORKFLOW_DEFINITIONS.name(),
                 Consumed.with(Topics.WORKFLOW_DEFINITIONS.keySerde(), Topics.WORKFLOW_DEFINITIONS.valueSerde()),
                 Materialized.as(WORKFLOWS_STORE));
+        int partitions = settings.partitions();
 
-        builder.addStateStore(store(ROWS_STORE, EventSerde.of(RowIngested.class), persistent));
-        builder.addStateStore(store(SOURCE_COUNTS_STORE, Serdes.Long(), persistent));
+        // ---- partitions: rows, results and directives by reference id / partition
+        builder.addStateStore(store(ROWS_STORE, EventSerde.of(RowKept.class), persistent));
+        builder.addStateStore(store(PARTITION_SOURCE_ROWS_STORE, Serdes.Long(), persistent));
+        builder.addStateStore(store(DIRTY_SOURCES_STORE, Serdes.String(), persistent));
+        builder.addStateStore(store(RUN_DEFINITIONS_STORE, EventSerde.of(RunDirectiveIssued.class), persistent));
+        builder.addStateStore(store(RUN_PARTITIONS_STORE, EventSerde.of(RunPartition.class), persistent));
+        builder.addStateStore(store(RUN_MEMBERS_STORE, EventSerde.of(RunMember.class), persistent));
+        builder.addStateStore(store(DEADLINES_STORE, Serdes.String(), persistent));
+        builder.addStateStore(store(FORGETTING_STORE, Serdes.String(), persistent));
+        builder.addStateStore(store(CONTINUOUS_RUNS_STORE, Serdes.String(), persistent));
+
+        // Rows are keyed by reference id on the topic; one produced with another key is re-keyed.
+        Map<String, KStream<String, RowIngested>> rowBranches = stream(builder, Topics.SOURCE_ROWS)
+                .filter((key, row) -> row != null && row.getSourceConnection() != null
+                        && row.getReferenceId() != null)
+                .split(Named.as("rows-"))
+                .branch((key, row) -> row.getReferenceId().equals(key), Branched.as("keyed"))
+                .defaultBranch(Branched.as("other"));
+        KStream<String, SpecificRecordBase> rows = rowBranches.get("rows-keyed")
+                .merge(byKey(rowBranches.get("rows-other"), Topics.SOURCE_ROWS, "rows-by-reference",
+                        RowIngested::getReferenceId, partitions))
+                .mapValues(row -> (SpecificRecordBase) row);
+        KStream<String, SpecificRecordBase> results = byKey(
+                // results of tasks other services asked for (research Paths, review sessions) are theirs, not a run's
+                stream(builder, Topics.LLM_RESULTS)
+                        .filter((key, result) -> result != null && TaskOrigins.fromWorkflowRun(result)),
+                Topics.LLM_RESULTS, "results-by-reference", TaskFinished::getReferenceId, partitions)
+                .mapValues(result -> (SpecificRecordBase) result);
+        KStream<String, SpecificRecordBase> directives = stream(builder, Topics.RUN_DIRECTIVES)
+                .filter((key, directive) -> directive != null)
+                .mapValues(directive -> (SpecificRecordBase) directive);
+
+        rows.merge(results).merge(directives)
+                .process(() -> new RunPartitionProcessor(settings, new RowColumns(keepAllColumns)), ROWS_STORE,
+                        PARTITION_SOURCE_ROWS_STORE, DIRTY_SOURCES_STORE, RUN_DEFINITIONS_STORE, RUN_PARTITIONS_STORE,
+                        RUN_MEMBERS_STORE, DEADLINES_STORE, FORGETTING_STORE, CONTINUOUS_RUNS_STORE)
+                .split(Named.as("partition-output-"))
+                .branch((key, value) -> value instanceof TaskIssued, to(Topics.LLM_TASKS, TaskIssued.class, "tasks"))
+                .branch((key, value) -> value instanceof TaskFinished,
+                        to(Topics.LLM_RESULTS, TaskFinished.class, "results"))
+                .branch((key, value) -> value instanceof RunPartitionReported,
+                        to(Topics.RUN_REPORTS, RunPartitionReported.class, "reports"))
+                .branch((key, value) -> value instanceof SourceRowsCounted,
+                        to(Topics.SOURCE_ROW_COUNTS, SourceRowsCounted.class, "row-counts"))
+                .noDefaultBranch();
+
+        // ---- coordinators: commands, lifecycle and reports by source
         builder.addStateStore(store(RUNS_STORE, EventSerde.of(RunProgress.class), persistent));
-        builder.addStateStore(store(RUN_MEMBERS_STORE, Serdes.String(), persistent));
+        builder.addStateStore(store(RUN_COUNTS_STORE, EventSerde.of(RunPartitionReported.class), persistent));
+        builder.addStateStore(store(SOURCE_COUNTS_STORE, Serdes.Long(), persistent));
         builder.addStateStore(store(WAITING_RUNS_STORE, Serdes.String(), persistent));
-        builder.addStateStore(store(TASKS_DONE_STORE, Serdes.String(), persistent));
 
-        KStream<String, SpecificRecordBase> rows = bySource(builder, Topics.SOURCE_ROWS, "rows-by-source",
-                RowIngested::getSourceConnection);
-        KStream<String, SpecificRecordBase> runs = bySource(builder, Topics.RUN_COMMANDS, "runs-by-source",
-                RunRequested::getSourceConnection);
-        // results of tasks asked for by other services (research Paths, review sessions) are theirs, not a run's
-        KStream<String, SpecificRecordBase> results = bySource(builder, Topics.LLM_RESULTS, "results-by-source",
-                result -> TaskOrigins.fromWorkflowRun(result) ? result.getSourceConnection() : null);
+        KStream<String, SpecificRecordBase> commands = byKey(
+                stream(builder, Topics.RUN_COMMANDS).filter((k, v) -> v != null && v.getSourceConnection() != null),
+                Topics.RUN_COMMANDS, "runs-by-source", RunRequested::getSourceConnection, partitions)
+                .mapValues(v -> (SpecificRecordBase) v);
+        KStream<String, SpecificRecordBase> lifecycle = byKey(
+                stream(builder, Topics.RUN_LIFECYCLE).filter((k, v) -> v != null && v.getSourceConnection() != null),
+                Topics.RUN_LIFECYCLE, "lifecycle-by-source", RunLifecycleRequested::getSourceConnection, partitions)
+                .mapValues(v -> (SpecificRecordBase) v);
+        KStream<String, SpecificRecordBase> reports = stream(builder, Topics.RUN_REPORTS)
+                .filter((k, v) -> v != null).mapValues(v -> (SpecificRecordBase) v);
+        KStream<String, SpecificRecordBase> rowCounts = stream(builder, Topics.SOURCE_ROW_COUNTS)
+                .filter((k, v) -> v != null).mapValues(v -> (SpecificRecordBase) v);
 
-        // The processor emits tasks and, when a run's budget is reached, one RunHalted: each goes to its topic.
-        rows.merge(runs).merge(results)
-                .process(() -> new RunProcessor(rowWaitTimeout), ROWS_STORE, SOURCE_COUNTS_STORE, RUNS_STORE,
-                        RUN_MEMBERS_STORE, WAITING_RUNS_STORE, TASKS_DONE_STORE)
-                .split(Named.as("run-output-"))
-                .branch((key, value) -> value instanceof TaskIssued, Branched.withConsumer(tasks -> tasks
-                        .mapValues(value -> (TaskIssued) value)
-                        .to(Topics.LLM_TASKS.name(),
-                                Produced.with(Topics.LLM_TASKS.keySerde(), Topics.LLM_TASKS.valueSerde())),
-                        "tasks"))
-                .branch((key, value) -> value instanceof RunHalted, Branched.withConsumer(halts -> halts
-                        .mapValues(value -> (RunHalted) value)
-                        .to(Topics.RUN_CONTROLS.name(),
-                                Produced.with(Topics.RUN_CONTROLS.keySerde(), Topics.RUN_CONTROLS.valueSerde())),
-                        "halts"))
+        commands.merge(lifecycle).merge(reports).merge(rowCounts)
+                .process(() -> new RunCoordinator(settings), RUNS_STORE, RUN_COUNTS_STORE, SOURCE_COUNTS_STORE,
+                        WAITING_RUNS_STORE)
+                .split(Named.as("coordinator-output-"))
+                .branch((key, value) -> value instanceof RunDirectiveIssued, Branched.withConsumer(out -> out
+                        .mapValues(value -> (RunDirectiveIssued) value)
+                        // each directive goes to the partition it names
+                        .to(Topics.RUN_DIRECTIVES.name(), Produced.with(Topics.RUN_DIRECTIVES.keySerde(),
+                                Topics.RUN_DIRECTIVES.valueSerde())
+                                .withStreamPartitioner((topic, key, value, n) ->
+                                        java.util.Optional.of(java.util.Set.of(value.getPartition() % n)))),
+                        "directives"))
+                .branch((key, value) -> value instanceof RunHalted, to(Topics.RUN_CONTROLS, RunHalted.class, "halts"))
+                .branch((key, value) -> value instanceof RunFinished,
+                        to(Topics.RUN_COMPLETED, RunFinished.class, "finished"))
                 .noDefaultBranch();
         return builder.build();
     }
 
-    private static <V extends SpecificRecordBase> KStream<String, SpecificRecordBase> bySource(StreamsBuilder builder,
-            TopicSpec<String, V> topic, String name, java.util.function.Function<V, String> source) {
-        return builder.stream(topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde()))
-                .filter((key, value) -> value != null && source.apply(value) != null)
-                .selectKey((key, value) -> source.apply(value))
-                .repartition(Repartitioned.with(Serdes.String(), topic.valueSerde())
-                        .withName(name)
-                        .withNumberOfPartitions(Topics.STREAM_PARTITIONS))
-                .mapValues(value -> (SpecificRecordBase) value);
+    private static <V> KStream<String, V> stream(StreamsBuilder builder, TopicSpec<String, V> topic) {
+        return builder.stream(topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde()));
     }
 
+    private static <V> KStream<String, V> byKey(KStream<String, V> stream, TopicSpec<String, V> topic, String name,
+            Function<V, String> key, int partitions) {
+        return stream.selectKey((k, value) -> key.apply(value))
+                .repartition(Repartitioned.with(Serdes.String(), topic.valueSerde())
+                        .withName(name)
+                        .withNumberOfPartitions(partitions));
+    }
+
+    private static <V extends SpecificRecordBase> Branched<String, SpecificRecordBase> to(TopicSpec<String, V> topic,
+            Class<V> type, String name) {
+        return Branched.withConsumer(out -> out.mapValues(type::cast)
+                .to(topic.name(), Produced.with(topic.keySerde(), topic.valueSerde())), name);
+    }
+
+    /**
+     * A store with a record cache: writes to one key within a commit interval reach RocksDB and the
+     * changelog once, at the commit. A run's counters change on every result and a task's member
+     * state and deadline are written at issue and again at its result: with an instant model most
+     * of those writes never leave the cache.
+     */
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> valueSerde,
             boolean persistent) {
         return Stores.keyValueStoreBuilder(
                 persistent ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name),
-                Serdes.String(), valueSerde);
+                Serdes.String(), valueSerde).withCachingEnabled();
     }
 }

@@ -1,6 +1,8 @@
 package dev.conveyor.orchestrator.streams;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -14,11 +16,13 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.InvalidStateStorePartitionException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.conveyor.common.rest.Problem;
 import dev.conveyor.common.rest.ProblemException;
+import dev.conveyor.schemas.RunPartitionReported;
 import dev.conveyor.schemas.RunProgress;
 import dev.conveyor.schemas.WorkflowDefined;
 
@@ -74,7 +78,11 @@ public class StateQueries {
                 + " was published but is not in the workflow store after " + timeout.toSeconds() + " s"));
     }
 
-    public Lookup<RunProgress> run(String source, String runId) {
+    /** A run with the counts of every partition that has reported on it. */
+    public record RunState(RunProgress run, RunTotals totals) {
+    }
+
+    public Lookup<RunState> run(String source, String runId) {
         KeyQueryMetadata metadata = streams.queryMetadataForKey(OrchestratorTopology.RUNS_STORE, source,
                 Serdes.String().serializer());
         if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
@@ -85,7 +93,18 @@ public class StateQueries {
         ReadOnlyKeyValueStore<String, RunProgress> runs = store(OrchestratorTopology.RUNS_STORE,
                 metadata.partition());
         try {
-            return new Lookup<>(Optional.ofNullable(runs.get(runId)), Optional.empty());
+            RunProgress run = runs.get(runId);
+            if (run == null) {
+                return new Lookup<>(Optional.empty(), Optional.empty());
+            }
+            ReadOnlyKeyValueStore<String, RunPartitionReported> counts = store(OrchestratorTopology.RUN_COUNTS_STORE,
+                    metadata.partition());
+            List<RunPartitionReported> reports = new ArrayList<>();
+            try (KeyValueIterator<String, RunPartitionReported> it = counts.prefixScan(runId + '\u0000',
+                    Serdes.String().serializer())) {
+                it.forEachRemaining(entry -> reports.add(entry.value));
+            }
+            return new Lookup<>(Optional.of(new RunState(run, RunTotals.of(run, reports))), Optional.empty());
         } catch (InvalidStateStorePartitionException elsewhere) {
             HostInfo owner = metadata.activeHost();
             if (!applicationServer.isEmpty() && owner.equals(HostInfo.buildFromEndpoint(applicationServer))) {

@@ -7,6 +7,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 
 import dev.conveyor.orchestrator.config.OrchestratorConfig;
+import dev.conveyor.schemas.kafka.Topics;
 
 @ApplicationScoped
 public class TopologyProducer {
@@ -19,6 +20,11 @@ public class TopologyProducer {
 
     @Produces
     public Topology topology() {
-        return OrchestratorTopology.build(new StreamsBuilder(), config.rowWaitTimeout(), true);
+        return OrchestratorTopology.build(new StreamsBuilder(), settings(config), true, config.keepAllColumns());
+    }
+
+    public static OrchestrationSettings settings(OrchestratorConfig config) {
+        return new OrchestrationSettings(config.rowWaitTimeout(), config.chunkSize(), config.tick(),
+                config.maxInFlight(), config.taskDeadline(), config.runRetention(), Topics.STREAM_PARTITIONS);
     }
 }

@@ -6,7 +6,12 @@ import org.apache.kafka.common.serialization.Serdes;
 
 import dev.conveyor.schemas.RecordDeadLettered;
 import dev.conveyor.schemas.RowIngested;
+import dev.conveyor.schemas.RunDirectiveIssued;
+import dev.conveyor.schemas.RunFinished;
 import dev.conveyor.schemas.RunHalted;
+import dev.conveyor.schemas.RunLifecycleRequested;
+import dev.conveyor.schemas.RunPartitionReported;
+import dev.conveyor.schemas.SourceRowsCounted;
 import dev.conveyor.schemas.RunRequested;
 import dev.conveyor.schemas.TaskFinished;
 import dev.conveyor.schemas.TaskIssued;
@@ -44,8 +49,32 @@ public final class Topics {
     public static final TopicSpec<byte[], RecordDeadLettered> DEAD_LETTER = new TopicSpec<>(
             "conveyor.dead-letter", 1, false, Serdes.ByteArray(), EventSerde.of(RecordDeadLettered.class));
 
+    /** Pause, resume, cancel, retry-failed requests for runs (orchestrator REST to its topology). */
+    public static final TopicSpec<String, RunLifecycleRequested> RUN_LIFECYCLE = new TopicSpec<>(
+            "conveyor.run-lifecycle", STREAM_PARTITIONS, false, Serdes.String(), EventSerde.of(RunLifecycleRequested.class));
+
+    /**
+     * Orchestrator-internal: a run's coordinator to each partition holding its rows (one record
+     * per partition, written to that partition). Sized like the rows it fans out to.
+     */
+    public static final TopicSpec<String, RunDirectiveIssued> RUN_DIRECTIVES = new TopicSpec<>(
+            "conveyor.run-directives", STREAM_PARTITIONS, false, Serdes.String(), EventSerde.of(RunDirectiveIssued.class));
+
+    /** Orchestrator-internal: each partition's counts of a run, keyed by source for the run's coordinator. */
+    public static final TopicSpec<String, RunPartitionReported> RUN_REPORTS = new TopicSpec<>(
+            "conveyor.run-reports", STREAM_PARTITIONS, false, Serdes.String(), EventSerde.of(RunPartitionReported.class));
+
+    /** Orchestrator-internal: rows of a source each partition holds, keyed by source. */
+    public static final TopicSpec<String, SourceRowsCounted> SOURCE_ROW_COUNTS = new TopicSpec<>(
+            "conveyor.source-row-counts", STREAM_PARTITIONS, false, Serdes.String(), EventSerde.of(SourceRowsCounted.class));
+
+    /** A run reached a terminal status (completed, budget exhausted, cancelled), with its final counts. */
+    public static final TopicSpec<String, RunFinished> RUN_COMPLETED = new TopicSpec<>(
+            "conveyor.run-completed", STREAM_PARTITIONS, false, Serdes.String(), EventSerde.of(RunFinished.class));
+
     public static final List<TopicSpec<?, ?>> ALL = List.of(
-            SOURCE_ROWS, WORKFLOW_DEFINITIONS, RUN_COMMANDS, LLM_TASKS, LLM_RESULTS, RUN_CONTROLS, DEAD_LETTER);
+            SOURCE_ROWS, WORKFLOW_DEFINITIONS, RUN_COMMANDS, LLM_TASKS, LLM_RESULTS, RUN_CONTROLS, DEAD_LETTER,
+            RUN_LIFECYCLE, RUN_DIRECTIVES, RUN_REPORTS, SOURCE_ROW_COUNTS, RUN_COMPLETED);
 
     private Topics() {
     }

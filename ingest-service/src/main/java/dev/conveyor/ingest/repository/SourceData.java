@@ -36,6 +36,9 @@ public class SourceData {
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
+    @Column(name = "origin", nullable = false)
+    public String origin;
+
     public static SourceData of(SourceRow row) {
         SourceData entity = new SourceData();
         entity.referenceId = row.referenceId();
@@ -43,10 +46,11 @@ public class SourceData {
         entity.columns = row.columns();
         entity.batchId = row.batchId();
         entity.createdAt = row.createdAt();
+        entity.origin = row.origin();
         return entity;
     }
 
     public SourceRow toRow() {
-        return new SourceRow(referenceId, sourceConnection, columns, batchId, createdAt);
+        return new SourceRow(referenceId, sourceConnection, columns, batchId, createdAt, origin);
     }
 }

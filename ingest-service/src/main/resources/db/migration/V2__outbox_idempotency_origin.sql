@@ -1,5 +1,7 @@
 -- Where each row came from: rest, kafka:<topic>, jdbc:<name>, s3://bucket/prefix.
 alter table source_data add column origin text not null default 'rest';
+-- Its place in the request that brought it (array index + 1, NDJSON/CSV line): pages keep input order.
+alter table source_data add column line bigint null;
 
 -- Transactional outbox: a row and its entry are written in one transaction; the relay publishes
 -- the entry's RowIngested to conveyor.source-rows and deletes it. Parked entries are ones Kafka

@@ -104,7 +104,7 @@ public final class IntakeRecords {
         if (size != null) {
             return problem(size);
         }
-        return new Outcome(new SourceRow(referenceId, source, columns, null, now, "kafka:" + record.topic()), null);
+        return new Outcome(new SourceRow(referenceId, source, columns, null, now, "kafka:" + record.topic(), null), null);
     }
 
     private static Outcome problem(String reason) {

@@ -26,7 +26,7 @@ public final class RowEvents {
     public static SourceRow toRow(RowIngested event, String origin) {
         return new SourceRow(UUID.fromString(event.getReferenceId()), event.getSourceConnection(),
                 event.getColumns(), event.getBatchId() == null ? null : UUID.fromString(event.getBatchId()),
-                event.getIngestedAt(), origin);
+                event.getIngestedAt(), origin, null);
     }
 
     /** @return why the event cannot be stored as a row, or null when it can */

@@ -42,7 +42,7 @@ public class RowOutboxRepository {
     public List<Entry> lockNext(int max) {
         List<?> found = entityManager.createNativeQuery("""
                 select o.seq, d.reference_id, d.source_connection, cast(d.columns as text), d.batch_id,
-                       d.created_at, d.origin
+                       d.created_at, d.origin, d.line
                 from row_outbox o join source_data d on d.reference_id = o.reference_id
                 where o.parked_reason is null
                 order by o.seq
@@ -55,7 +55,8 @@ public class RowOutboxRepository {
         for (Object result : found) {
             Object[] r = (Object[]) result;
             entries.add(new Entry(((Number) r[0]).longValue(), new SourceRow(uuid(r[1]), (String) r[2],
-                    columns((String) r[3]), r[4] == null ? null : uuid(r[4]), instant(r[5]), (String) r[6])));
+                    columns((String) r[3]), r[4] == null ? null : uuid(r[4]), instant(r[5]), (String) r[6],
+                    r[7] == null ? null : ((Number) r[7]).longValue())));
         }
         return entries;
     }

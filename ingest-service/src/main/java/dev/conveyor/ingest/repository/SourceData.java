@@ -39,6 +39,9 @@ public class SourceData {
     @Column(name = "origin", nullable = false)
     public String origin;
 
+    @Column(name = "line")
+    public Long line;
+
     public static SourceData of(SourceRow row) {
         SourceData entity = new SourceData();
         entity.referenceId = row.referenceId();
@@ -47,10 +50,11 @@ public class SourceData {
         entity.batchId = row.batchId();
         entity.createdAt = row.createdAt();
         entity.origin = row.origin();
+        entity.line = row.line();
         return entity;
     }
 
     public SourceRow toRow() {
-        return new SourceRow(referenceId, sourceConnection, columns, batchId, createdAt, origin);
+        return new SourceRow(referenceId, sourceConnection, columns, batchId, createdAt, origin, line);
     }
 }

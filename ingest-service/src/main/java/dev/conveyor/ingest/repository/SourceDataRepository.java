@@ -33,9 +33,10 @@ public class SourceDataRepository implements PanacheRepositoryBase<SourceData, U
         }
         return ids(getEntityManager().createNativeQuery("""
                 with inserted as (
-                    insert into source_data (reference_id, source_connection, columns, batch_id, created_at, origin)
+                    insert into source_data (reference_id, source_connection, columns, batch_id, created_at, origin, line)
                     select cast(r->>'reference_id' as uuid), r->>'source_connection', r->'columns',
-                           cast(r->>'batch_id' as uuid), cast(r->>'created_at' as timestamptz), r->>'origin'
+                           cast(r->>'batch_id' as uuid), cast(r->>'created_at' as timestamptz), r->>'origin',
+                           cast(r->>'line' as bigint)
                     from jsonb_array_elements(cast(:rows as jsonb)) with ordinality as e(r, n)
                     order by e.n
                     on conflict (reference_id) do nothing
@@ -57,9 +58,10 @@ public class SourceDataRepository implements PanacheRepositoryBase<SourceData, U
             return List.of();
         }
         return ids(getEntityManager().createNativeQuery("""
-                insert into source_data (reference_id, source_connection, columns, batch_id, created_at, origin)
+                insert into source_data (reference_id, source_connection, columns, batch_id, created_at, origin, line)
                 select cast(r->>'reference_id' as uuid), r->>'source_connection', r->'columns',
-                       cast(r->>'batch_id' as uuid), cast(r->>'created_at' as timestamptz), r->>'origin'
+                       cast(r->>'batch_id' as uuid), cast(r->>'created_at' as timestamptz), r->>'origin',
+                           cast(r->>'line' as bigint)
                 from jsonb_array_elements(cast(:rows as jsonb)) as r
                 on conflict (reference_id) do nothing
                 returning reference_id
@@ -69,7 +71,7 @@ public class SourceDataRepository implements PanacheRepositoryBase<SourceData, U
     }
 
     public List<SourceRow> page(String source, int page, int size) {
-        return find("sourceConnection", Sort.by("createdAt").and("referenceId"), source)
+        return find("sourceConnection", Sort.by("createdAt").and("batchId").and("line").and("referenceId"), source)
                 .page(Page.of(page, size))
                 .stream()
                 .map(SourceData::toRow)
@@ -98,6 +100,7 @@ public class SourceDataRepository implements PanacheRepositoryBase<SourceData, U
             element.put("batch_id", row.batchId() == null ? null : row.batchId().toString());
             element.put("created_at", row.createdAt().toString());
             element.put("origin", row.origin());
+            element.put("line", row.line());
             array.add(element);
         }
         try {

@@ -66,8 +66,8 @@ public class IngestService {
         Instant createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         UUID batchId = UUID.randomUUID();
         List<SourceRow> rows = new ArrayList<>(columnsPerRow.size());
-        for (Map<String, String> columns : columnsPerRow) {
-            rows.add(new SourceRow(UUID.randomUUID(), source, columns, batchId, createdAt, origin));
+        for (int i = 0; i < columnsPerRow.size(); i++) {
+            rows.add(new SourceRow(UUID.randomUUID(), source, columnsPerRow.get(i), batchId, createdAt, origin, i + 1L));
         }
         for (int from = 0; from < rows.size(); from += config.uploadChunkRows()) {
             sourceData.insertMissingWithOutbox(rows.subList(from, Math.min(rows.size(), from + config.uploadChunkRows())));
@@ -110,7 +110,8 @@ public class IngestService {
                 continue; // the file is rejected already: read on only to report every bad line
             }
             parsed.columns().keySet().forEach(column -> counts.merge(column, 1L, Long::sum));
-            chunk.add(new SourceRow(UUID.randomUUID(), source, parsed.columns(), batchId, createdAt, origin));
+            chunk.add(new SourceRow(UUID.randomUUID(), source, parsed.columns(), batchId, createdAt, origin,
+                    parsed.line()));
             if (chunk.size() >= config.uploadChunkRows()) {
                 sourceData.insertMissingWithOutbox(chunk);
                 chunk.clear();

@@ -60,7 +60,7 @@ class RowEventsTest {
         columns.put("data_column_1", "This is boring.");
         columns.put("data_column_2", null);
         SourceRow row = new SourceRow(UUID.randomUUID(), "S3", columns, UUID.randomUUID(),
-                Instant.parse("2024-05-01T10:15:30.123Z"), "kafka:conveyor.source-rows");
+                Instant.parse("2024-05-01T10:15:30.123Z"), "kafka:conveyor.source-rows", null);
 
         RowIngested event = RowEvents.toEvent(row);
 

@@ -124,12 +124,12 @@ class SourceIngestIT {
             all.addAll(body.getList("items"));
         }
         assertThat(all).extracting(item -> (String) item.get("reference_id")).containsExactlyInAnyOrderElementsOf(ids);
-        // Sorted by created_at, then reference_id (PostgreSQL orders uuids as their text does): the first batch first.
+        // Sorted by created_at, then each batch in the order its rows were sent: the first batch first.
         assertThat(all).isSortedAccordingTo(Comparator
-                .<Map<String, Object>, Instant>comparing(item -> Instant.parse((String) item.get("created_at")))
-                .thenComparing(item -> (String) item.get("reference_id")));
-        assertThat(all.subList(0, 2)).extracting(item -> (String) item.get("reference_id"))
-                .containsExactlyInAnyOrderElementsOf(ids.subList(0, 2));
+                .comparing(item -> Instant.parse((String) item.get("created_at"))));
+        assertThat(all).extracting(item -> (String) item.get("reference_id")).containsExactlyElementsOf(ids);
+        assertThat(all).extracting(item -> item.get("line")).containsExactly(1, 2, 1, 2, 3);
+        assertThat(all).extracting(item -> item.get("origin")).containsOnly("rest");
     }
 
     @Test

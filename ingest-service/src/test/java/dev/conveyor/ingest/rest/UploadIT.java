@@ -46,7 +46,7 @@ class UploadIT {
                 {"data_column_1": "Amazing performance!", "data_column_2": "Best part ever."}
                 """;
 
-        JsonPath receipt = given().contentType("application/x-ndjson").body(body)
+        JsonPath receipt = given().contentType("application/x-ndjson; charset=utf-8").body(body.getBytes(StandardCharsets.UTF_8))
                 .when().post("/sources/{source}/rows", source)
                 .then().statusCode(201).contentType("application/json")
                 .body("accepted", is(3)).body("rejected", is(0)).body("rejections", equalTo(List.of()))
@@ -67,7 +67,7 @@ class UploadIT {
         String source = "ndjson-bad-" + UUID.randomUUID();
         String body = "{\"a\": \"ok\"}\n{\"a\": \n{\"a\": \"ok too\"}\n[1]\n";
 
-        given().contentType("application/x-ndjson").body(body)
+        given().contentType("application/x-ndjson; charset=utf-8").body(body.getBytes(StandardCharsets.UTF_8))
                 .when().post("/sources/{source}/rows", source)
                 .then().statusCode(400).contentType(PROBLEM_JSON)
                 .body("errors.field", equalTo(List.of("line 2", "line 4")))
@@ -85,7 +85,7 @@ class UploadIT {
         System.arraycopy(latin1Line, 0, body, 0, latin1Line.length);
         System.arraycopy(rest, 0, body, latin1Line.length, rest.length);
 
-        given().contentType("application/x-ndjson").queryParam("reject", "line").body(body)
+        given().contentType("application/x-ndjson; charset=utf-8").queryParam("reject", "line").body(body)
                 .when().post("/sources/{source}/rows", source)
                 .then().statusCode(201)
                 .body("accepted", is(2)).body("rejected", is(2))
@@ -106,7 +106,7 @@ class UploadIT {
                 },
                 new ByteArrayInputStream("\"}\n{\"a\": \"after\"}\n".getBytes(StandardCharsets.UTF_8)))));
 
-        given().contentType("application/x-ndjson").queryParam("reject", "line").body(body)
+        given().contentType("application/x-ndjson; charset=utf-8").queryParam("reject", "line").body(body)
                 .when().post("/sources/{source}/rows", source)
                 .then().statusCode(201)
                 .body("accepted", is(2)).body("rejected", is(1))
@@ -137,7 +137,7 @@ class UploadIT {
         assertThat(rows.getList("items.columns.data_column_1", String.class)).contains("She said \"wow\"");
 
         // The same file with the default: the ragged row rejects it, nothing is added.
-        given().contentType("text/csv").body(csv.getBytes(StandardCharsets.UTF_8))
+        given().contentType("text/csv; charset=utf-8").body(csv.getBytes(StandardCharsets.UTF_8))
                 .when().post("/sources/{source}/rows", source)
                 .then().statusCode(400).contentType(PROBLEM_JSON)
                 .body("errors.field", equalTo(List.of("line 3")));
@@ -147,12 +147,12 @@ class UploadIT {
     @Test
     void shouldRejectACsvThatIsNotUtf8OrNotCsvWhole() {
         String source = "csv-bad-" + UUID.randomUUID();
-        given().contentType("text/csv").queryParam("reject", "line")
+        given().contentType("text/csv; charset=utf-8").queryParam("reject", "line")
                 .body("a\ncaf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1))
                 .when().post("/sources/{source}/rows", source)
                 .then().statusCode(400).contentType(PROBLEM_JSON)
                 .body("detail", containsString("not valid UTF-8"));
-        given().contentType("text/csv").queryParam("reject", "line")
+        given().contentType("text/csv; charset=utf-8").queryParam("reject", "line")
                 .body("a\n\"never closed\n1\n".getBytes(StandardCharsets.UTF_8))
                 .when().post("/sources/{source}/rows", source)
                 .then().statusCode(400).contentType(PROBLEM_JSON);
@@ -160,7 +160,7 @@ class UploadIT {
                 .when().post("/sources/{source}/rows", source)
                 .then().statusCode(415).contentType(PROBLEM_JSON)
                 .body("errors.field", equalTo(List.of("Content-Type")));
-        given().contentType("text/csv").queryParam("reject", "row").body("a\n1\n")
+        given().contentType("text/csv; charset=utf-8").queryParam("reject", "row").body("a\n1\n".getBytes(StandardCharsets.UTF_8))
                 .when().post("/sources/{source}/rows", source)
                 .then().statusCode(400).contentType(PROBLEM_JSON)
                 .body("errors.field", equalTo(List.of("reject")));

@@ -16,6 +16,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -190,7 +191,7 @@ public class JdbcPullService {
                             throw new PullFailedException("row with " + source.incrementalColumn + " = "
                                     + rs.getString(incremental) + ": " + tooLarge + "; nothing was imported");
                         }
-                        lastType = typeOf(meta.getColumnType(incremental));
+                        lastType = typeOf(meta.getColumnType(incremental), meta.getColumnTypeName(incremental));
                         lastValue = valueOf(rs, incremental, lastType);
                         columns.keySet().forEach(c -> counts.merge(c, 1L, Long::sum));
                         chunk.add(new SourceRow(UUID.randomUUID(), sourceConnection, columns, batchId, createdAt,
@@ -246,7 +247,12 @@ public class JdbcPullService {
         throw new PullFailedException("the query has no column '" + column + "' (the incremental column)");
     }
 
-    private static String typeOf(int sqlType) {
+    private static String typeOf(int sqlType, String typeName) {
+        // PostgreSQL's driver reports timestamptz as TIMESTAMP: its type name tells them apart.
+        if (typeName != null && (typeName.equalsIgnoreCase("timestamptz")
+                || typeName.toLowerCase(Locale.ROOT).contains("with time zone"))) {
+            return "timestamptz";
+        }
         return switch (sqlType) {
             case Types.BIGINT, Types.INTEGER, Types.SMALLINT, Types.TINYINT -> "long";
             case Types.NUMERIC, Types.DECIMAL, Types.REAL, Types.DOUBLE, Types.FLOAT -> "decimal";

@@ -125,7 +125,7 @@ public class S3PullService {
      */
     public PullResult pull(String name) {
         try {
-            return QuarkusTransaction.requiringNew().timeout(PULL_TIMEOUT_SECONDS).call(() -> pullLocked(name));
+            return pullObjects(name);
         } catch (PullFailedException e) {
             QuarkusTransaction.requiringNew().run(() -> sources.findByIdOptional(name).ifPresent(s -> {
                 s.lastError = e.getMessage();
@@ -147,14 +147,14 @@ public class S3PullService {
                             result.objectsImported(), result.rowsImported(), result.objectsRejected().size());
                 }
             } catch (RuntimeException e) {
-                LOG.warn("S3 source {}: scheduled pull failed: {}", name, e.getMessage());
+                LOG.warn("S3 source {}: scheduled pull failed: {}", name, e.getMessage(), e);
             }
         }
     }
 
-    private PullResult pullLocked(String name) {
-        S3SourceEntity source = sources.lock(name).orElseThrow(() -> ProblemException.notFound("name",
-                "no S3 source named '" + name + "'"));
+    private PullResult pullObjects(String name) {
+        S3SourceEntity source = QuarkusTransaction.requiringNew().call(() -> sources.findByIdOptional(name))
+                .orElseThrow(() -> ProblemException.notFound("name", "no S3 source named '" + name + "'"));
         String sourceConnection = sourceConnection(source.bucket, source.prefix);
         RejectMode mode = RejectMode.parse(source.reject);
         long objects = 0;
@@ -170,58 +170,86 @@ public class S3PullService {
                 String etag = object.eTag() == null ? "" : object.eTag().replace("\"", "");
                 String key = object.key();
                 String format = source.format != null ? source.format : formatOf(key);
-                ObjectOutcome outcome = QuarkusTransaction.requiringNew().timeout(PULL_TIMEOUT_SECONDS)
-                        .call(() -> importObject(s3, source, sourceConnection, key, etag, format, mode));
-                if (outcome == null) {
-                    continue; // taken before
-                }
-                if (outcome.error() != null) {
-                    QuarkusTransaction.requiringNew().run(
-                            () -> sources.recordImport(source.name, key, etag, 0, outcome.rejected(), outcome.error()));
-                    rejected.add(new RejectedObject(key, outcome.error()));
-                } else {
+                String error;
+                try {
+                    UploadReceipt receipt = QuarkusTransaction.requiringNew().timeout(PULL_TIMEOUT_SECONDS)
+                            .call(() -> importObject(s3, source, sourceConnection, key, etag, format, mode));
+                    if (receipt == null) {
+                        continue; // this version was taken before
+                    }
                     objects++;
-                    rows += outcome.rows();
-                    linesRejected += outcome.rejected();
+                    rows += receipt.accepted();
+                    linesRejected += receipt.rejected();
+                    continue;
+                } catch (RuntimeException thrown) {
+                    Throwable e = thrown instanceof io.quarkus.narayana.jta.QuarkusTransactionException
+                            && thrown.getCause() != null ? thrown.getCause() : thrown;
+                    if (e instanceof UnreadableUploadException unreadable) {
+                        error = "not readable as " + format + " at line " + unreadable.line() + ": " + e.getMessage();
+                    } else if (e instanceof ProblemException bad) {
+                        Problem problem = bad.problem();
+                        String lines = problem.errors() == null ? "" : problem.errors().stream().limit(5)
+                                .map(f -> f.field() + ": " + f.message()).reduce((x, y) -> x + "; " + y).orElse("");
+                        error = problem.detail() + (lines.isEmpty() ? "" : " (" + lines + ")");
+                    } else if (e instanceof NotTakenException) {
+                        error = e.getMessage();
+                    } else {
+                        throw thrown;
+                    }
+                }
+                String reason = error;
+                boolean recorded = QuarkusTransaction.requiringNew().call(() -> {
+                    sources.lock(source.name);
+                    if (sources.imported(source.name, key, etag)) {
+                        return false;
+                    }
+                    sources.recordImport(source.name, key, etag, 0, 0, reason);
+                    return true;
+                });
+                if (recorded) {
+                    rejected.add(new RejectedObject(key, reason));
                 }
             }
         } catch (SdkException e) {
             throw new PullFailedException("the S3 store refused the pull: " + e.getMessage());
         }
-        source.lastPulledAt = Instant.now();
-        source.lastError = null;
-        source.objectsImported += objects;
-        source.rowsImported += rows;
+        QuarkusTransaction.requiringNew().run(() -> sources.findByIdOptional(name).ifPresent(s -> {
+            s.lastPulledAt = Instant.now();
+            s.lastError = null;
+        }));
         return new PullResult(name, objects, rows, linesRejected, rejected);
     }
 
-    /** Rows or the reason the object was not taken; null when this version was taken before. */
-    private record ObjectOutcome(long rows, long rejected, String error) {
+    /** An object this source cannot read at all. */
+    private static final class NotTakenException extends RuntimeException {
+        NotTakenException(String message) {
+            super(message);
+        }
     }
 
-    private ObjectOutcome importObject(S3Client s3, S3SourceEntity source, String sourceConnection, String key,
+    /**
+     * Takes one object version in the current transaction, holding the source's row so that
+     * concurrent pulls take each version once.
+     *
+     * @return the receipt, or null when this version was taken before
+     */
+    private UploadReceipt importObject(S3Client s3, S3SourceEntity definition, String sourceConnection, String key,
             String etag, String format, RejectMode mode) {
+        S3SourceEntity source = sources.lock(definition.name).orElseThrow();
         if (sources.imported(source.name, key, etag)) {
             return null;
         }
         if (format == null) {
-            return new ObjectOutcome(0, 0, "neither .csv nor .ndjson/.jsonl: set the source's format to read it");
+            throw new NotTakenException("neither .csv nor .ndjson/.jsonl: set the source's format to read it");
         }
         try (InputStream in = s3.getObject(GetObjectRequest.builder().bucket(source.bucket).key(key).build())) {
             RowReader reader = format.equals("csv") ? new CsvRowReader(in, config.maxLineBytes())
                     : new NdjsonRowReader(in, config.maxLineBytes());
             UploadReceipt receipt = ingest.ingestStream(sourceConnection, reader, mode, sourceConnection);
             sources.recordImport(source.name, key, etag, receipt.accepted(), receipt.rejected(), null);
-            return new ObjectOutcome(receipt.accepted(), receipt.rejected(), null);
-        } catch (UnreadableUploadException e) {
-            QuarkusTransaction.setRollbackOnly();
-            return new ObjectOutcome(0, 0, "not readable as " + format + " at line " + e.line() + ": " + e.getMessage());
-        } catch (ProblemException e) {
-            QuarkusTransaction.setRollbackOnly();
-            Problem problem = e.problem();
-            String lines = problem.errors() == null ? "" : problem.errors().stream().limit(5)
-                    .map(f -> f.field() + ": " + f.message()).reduce((a, b) -> a + "; " + b).orElse("");
-            return new ObjectOutcome(0, 0, problem.detail() + (lines.isEmpty() ? "" : " (" + lines + ")"));
+            source.objectsImported++;
+            source.rowsImported += receipt.accepted();
+            return receipt;
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             throw new PullFailedException("reading object " + key + " failed: " + e.getMessage());
         }

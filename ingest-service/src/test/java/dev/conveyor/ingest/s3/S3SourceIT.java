@@ -36,6 +36,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 
 /** CSV and NDJSON objects from an S3-compatible server the test starts (s3rver, path-style). */
 @QuarkusTest
@@ -60,6 +61,8 @@ class S3SourceIT {
                         AwsBasicCredentials.create(S3rverResource.ACCESS_KEY, S3rverResource.SECRET)))
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                // Plain bodies: s3rver keeps aws-chunked framing as part of the object otherwise.
+                .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
                 .build();
     }
 
@@ -84,7 +87,7 @@ class S3SourceIT {
                 .then().statusCode(200).body("source_connection", is(source)).body("credentials", is("s3rver"));
 
         JsonPath first = given().when().post("/s3-sources/{name}/pull", name)
-                .then().statusCode(200)
+                .then().log().ifValidationFails().statusCode(200)
                 .body("objects_imported", is(2)).body("rows_imported", is(3))
                 .extract().jsonPath();
         assertThat(first.getList("objects_rejected.key", String.class))

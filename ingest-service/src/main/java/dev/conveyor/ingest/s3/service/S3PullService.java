@@ -143,8 +143,8 @@ public class S3PullService {
             try {
                 PullResult result = pull(name);
                 if (result.objectsImported() > 0 || !result.objectsRejected().isEmpty()) {
-                    LOG.info("S3 source {}: {} objects ({} rows) imported, {} rejected", name,
-                            result.objectsImported(), result.rowsImported(), result.objectsRejected().size());
+                    LOG.info("S3 source {}: {} objects ({} rows) imported, rejected: {}", name,
+                            result.objectsImported(), result.rowsImported(), result.objectsRejected());
                 }
             } catch (RuntimeException e) {
                 LOG.warn("S3 source {}: scheduled pull failed: {}", name, e.getMessage(), e);

@@ -144,6 +144,57 @@ class SeedWalkthroughIT {
         assertThat(totals.path("total_tokens").asLong()).isEqualTo(13 * totals.path("completed").asLong());
     }
 
+    /**
+     * Issue 9: the seed's rows produced onto the JSON intake topic the way kcat sends them
+     * ({@code kcat -P -t conveyor.source-rows-json -k <source>}: string key, JSON text value), then
+     * the same run as over REST.
+     */
+    @Test
+    void shouldRunTheSeedOverRowsProducedAsPlainJsonOntoTheIntakeTopic() throws Exception {
+        ConveyorClient client = stack.client();
+        String source = "kcat-seed";
+        java.util.Properties props = new java.util.Properties();
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(props,
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            for (Map<String, String> row : SeedData.ROWS) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                        dev.conveyor.schemas.kafka.Topics.SOURCE_ROWS_JSON.name(), source, json.writeValueAsString(row)))
+                        .get();
+            }
+        }
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250))
+                .until(() -> client.send("GET", stack.service(LocalStack.INGEST).url() + "/sources/" + source, null)
+                        .path("row_count").asLong() == 3);
+        JsonNode rows = client.send("GET", stack.service(LocalStack.INGEST).url() + "/sources/" + source + "/rows", null);
+        Map<String, String> textToRef = new java.util.HashMap<>();
+        rows.path("items").forEach(item -> {
+            assertThat(item.path("origin").asText()).isEqualTo("kafka:conveyor.source-rows-json");
+            textToRef.put(item.path("columns").path("data_column_1").asText(), item.path("reference_id").asText());
+        });
+
+        String workflowId = client.createWorkflow("From kcat", source, SeedData.PROCESSES, SeedData.MODEL)
+                .path("workflow_id").asText();
+        String runId = client.startRun(workflowId).path("run_id").asText();
+        List<JsonNode> results = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                .until(() -> client.results(workflowId, runId),
+                        r -> r.size() == 6 && r.stream().noneMatch(x -> "Pending".equals(x.path("status").asText())));
+
+        assertThat(results).allSatisfy(r -> assertThat(r.path("status").asText()).isEqualTo("Completed"));
+        assertThat(byReference(results, "sentiment", r -> r.path("result").asText()))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        textToRef.get("I love this movie."), "Positive",
+                        textToRef.get("This is boring."), "Negative",
+                        textToRef.get("Amazing performance!"), "Positive"));
+        assertThat(byReference(results, "summarization", r -> r.path("result").asText()))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        textToRef.get("I love this movie."), "The plot was great.",
+                        textToRef.get("This is boring."), "It dragged a lot.",
+                        textToRef.get("Amazing performance!"), "Best part ever."));
+    }
+
     private static Map<String, String> byReference(List<JsonNode> results, String process,
             Function<JsonNode, String> value) {
         return results.stream().filter(r -> process.equals(r.path("process_name").asText()))

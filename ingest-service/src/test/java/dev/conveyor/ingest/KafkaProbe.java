@@ -56,9 +56,12 @@ public final class KafkaProbe {
             partitions.forEach(tp -> consumer.seek(tp, from.getOrDefault(tp, 0L)));
             await().atMost(DEADLINE).pollInSameThread().until(() -> {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    read.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(),
+                    // Headers kept: dead letters carry their reason there too.
+                    read.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.timestamp(),
+                            r.timestampType(), r.serializedKeySize(), r.serializedValueSize(),
                             topic.keySerde().deserializer().deserialize(r.topic(), r.key()),
-                            topic.valueSerde().deserializer().deserialize(r.topic(), r.value())));
+                            topic.valueSerde().deserializer().deserialize(r.topic(), r.value()),
+                            r.headers(), r.leaderEpoch()));
                 }
                 return partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
             });

@@ -44,7 +44,10 @@ public final class LocalRunner {
                     + " classification and extractive summaries).");
             System.out.println(LlmEndpoint.HOW_TO_CONFIGURE);
         }
-        List<Map<String, String>> rows = csv == null ? SeedData.ROWS : CsvRows.read(Path.of(csv));
+        Path csvFile = csv == null ? null : Path.of(csv);
+        if (csvFile != null && !java.nio.file.Files.isReadable(csvFile)) {
+            throw new IllegalArgumentException("Cannot read the CSV file " + csvFile.toAbsolutePath());
+        }
         String source = options.getOrDefault("source", csv == null ? SeedData.SOURCE : Path.of(csv).getFileName()
                 .toString());
         Map<String, String> processes = options.containsKey("processes")
@@ -58,7 +61,8 @@ public final class LocalRunner {
         try (LocalStack stack = LocalStack.start(repoRoot, llm, database,
                 repoRoot.resolve("target/local-run"), LocalRunner::say)) {
             ConveyorClient client = stack.client();
-            List<String> ids = client.ingest(source, rows);
+            // A CSV file streams through ingest's CSV upload (POST /sources/{s}/rows, text/csv), as any client's would.
+            List<String> ids = csvFile == null ? client.ingest(source, SeedData.ROWS) : client.uploadCsv(source, csvFile);
             say("Ingested " + ids.size() + " rows into source '" + source + "'");
             JsonNode workflow = client.createWorkflow(SeedData.WORKFLOW_NAME, source, processes, model);
             String workflowId = workflow.path("workflow_id").asText();

@@ -9,18 +9,58 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "conveyor.ingest")
 public interface IngestConfig {
 
-    /** Largest batch one POST may carry; larger batches are rejected whole. */
+    /** Largest JSON-array batch one POST may carry; larger batches are rejected whole. */
     @WithDefault("10000")
     int maxBatchRows();
 
-    /**
-     * How long publishing one batch to Kafka may take before the request answers 503. Bounds the
-     * producer's blocking calls so a dead broker does not hold the database transaction open.
-     */
+    /** Largest JSON-array body (bytes); NDJSON and CSV uploads stream and have {@link #maxUploadBytes()}. */
+    @WithDefault("10485760")
+    long maxJsonBodyBytes();
+
+    /** Largest NDJSON or CSV upload (bytes). */
+    @WithDefault("4294967296")
+    long maxUploadBytes();
+
+    /** Longest NDJSON line or CSV line (bytes); a longer NDJSON line is rejected alone, a CSV file whole. */
+    @WithDefault("1048576")
+    int maxLineBytes();
+
+    /** Largest row, as one Kafka record (below the producer's 1 MiB {@code max.request.size}). */
+    @WithDefault("900000")
+    int maxRowBytes();
+
+    /** Rows per database statement while an upload streams in. */
+    @WithDefault("1000")
+    int uploadChunkRows();
+
+    /** How many rejected lines an upload's answer lists one by one (all are counted). */
+    @WithDefault("1000")
+    int maxListedRejections();
+
+    /** How long one relay transaction to Kafka may take before it is aborted and retried. */
     @WithDefault("10s")
     Duration publishTimeout();
 
-    /** Consumer group of the loop that stores rows produced straight onto the topic. */
+    /**
+     * Names this instance; the outbox relay's transactional id is {@code conveyor-ingest-<instance-id>}.
+     * Must be stable across restarts of the same instance and unique among running instances
+     * (in Kubernetes: the pod name of a StatefulSet).
+     */
+    String instanceId();
+
+    /** Consumer group of the channel that stores rows produced straight onto {@code conveyor.source-rows}. */
     @WithDefault("conveyor-ingest")
     String consumerGroup();
+
+    /** Consumer group of the channel that reads the JSON intake topic. */
+    @WithDefault("conveyor-ingest-intake")
+    String intakeConsumerGroup();
+
+    /** Outbox entries per Kafka transaction. */
+    @WithDefault("2000")
+    int relayBatchSize();
+
+    /** How often the relay looks for entries when nothing woke it (entries left by other instances, retries). */
+    @WithDefault("1s")
+    Duration relayInterval();
 }

@@ -1,17 +1,17 @@
 package dev.conveyor.ingest.messaging;
 
-/** Kafka did not take a batch; its transaction was aborted, so none of it is visible. */
+/** Kafka did not take rows; their transaction was aborted, so none of them is visible. */
 public class PublishException extends RuntimeException {
 
-    private final boolean tooLarge;
+    private final boolean refused;
 
-    public PublishException(String message, Throwable cause, boolean tooLarge) {
+    public PublishException(String message, Throwable cause, boolean refused) {
         super(message, cause);
-        this.tooLarge = tooLarge;
+        this.refused = refused;
     }
 
-    /** True when a record exceeded what the producer or broker accepts: retrying will not help. */
-    public boolean tooLarge() {
-        return tooLarge;
+    /** True when Kafka refused a record for good (too large, not serializable): retrying will not help. */
+    public boolean refused() {
+        return refused;
     }
 }

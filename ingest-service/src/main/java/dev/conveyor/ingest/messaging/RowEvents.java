@@ -22,11 +22,11 @@ public final class RowEvents {
                 .build();
     }
 
-    /** Only for events {@link #problemWith} accepts. */
-    public static SourceRow toRow(RowIngested event) {
+    /** Only for events {@link #problemWith} accepts; {@code origin} says which topic it was read from. */
+    public static SourceRow toRow(RowIngested event, String origin) {
         return new SourceRow(UUID.fromString(event.getReferenceId()), event.getSourceConnection(),
                 event.getColumns(), event.getBatchId() == null ? null : UUID.fromString(event.getBatchId()),
-                event.getIngestedAt());
+                event.getIngestedAt(), origin, null);
     }
 
     /** @return why the event cannot be stored as a row, or null when it can */
@@ -53,7 +53,7 @@ public final class RowEvents {
         return null;
     }
 
-    private static boolean isUuid(String text) {
+    static boolean isUuid(String text) {
         if (text == null) {
             return false;
         }

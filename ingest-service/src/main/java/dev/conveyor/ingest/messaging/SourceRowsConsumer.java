@@ -5,40 +5,59 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.conveyor.common.kafka.ConsumerLoop;
-import dev.conveyor.common.kafka.ConsumerLoop.Incoming;
-import dev.conveyor.common.kafka.ConsumerLoop.Rejected;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
 import dev.conveyor.ingest.SourceRow;
 import dev.conveyor.ingest.service.IngestService;
 import dev.conveyor.schemas.RowIngested;
+import dev.conveyor.schemas.kafka.Topics;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 
 /**
- * Stores rows that users produced straight onto the source-rows topic. Rows our own REST path
- * published are already stored, so for them the insert is a no-op; records that cannot be rows
- * are handed back to the loop for the dead-letter topic.
+ * Stores rows that users produced straight onto {@code conveyor.source-rows} as Avro. Rows our own
+ * relay published are already stored, so for them the insert is a no-op; records that cannot be
+ * rows go to the dead-letter topic, and the rest of the batch is stored. The batch's offsets are
+ * committed only after this returns.
  */
 @ApplicationScoped
-public class SourceRowsConsumer implements ConsumerLoop.BatchHandler<RowIngested> {
+public class SourceRowsConsumer {
+
+    private static final Deserializer<RowIngested> EVENTS = Topics.SOURCE_ROWS.valueSerde().deserializer();
 
     private final IngestService ingest;
+    private final DeadLetterPublisher deadLetters;
 
-    public SourceRowsConsumer(IngestService ingest) {
+    public SourceRowsConsumer(IngestService ingest, DeadLetterPublisher deadLetters) {
         this.ingest = ingest;
+        this.deadLetters = deadLetters;
     }
 
-    @Override
-    public List<Rejected> handle(List<Incoming<RowIngested>> batch) {
-        List<Rejected> rejected = new ArrayList<>();
-        List<SourceRow> rows = new ArrayList<>(batch.size());
-        for (Incoming<RowIngested> record : batch) {
-            String problem = RowEvents.problemWith(record.value());
+    @Incoming("source-rows")
+    @Blocking
+    public void consume(ConsumerRecords<byte[], byte[]> records) {
+        List<SourceRow> rows = new ArrayList<>(records.count());
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            RowIngested event;
+            try {
+                event = EVENTS.deserialize(record.topic(), record.value());
+            } catch (RuntimeException e) {
+                deadLetters.send(record, "undecodable RowIngested: " + e.getMessage());
+                continue;
+            }
+            if (event == null) {
+                deadLetters.send(record, "undecodable RowIngested: the record has no value");
+                continue;
+            }
+            String problem = RowEvents.problemWith(event);
             if (problem == null) {
-                rows.add(RowEvents.toRow(record.value()));
+                rows.add(RowEvents.toRow(event, "kafka:" + record.topic()));
             } else {
-                rejected.add(record.reject(problem));
+                deadLetters.send(record, problem);
             }
         }
         ingest.storeFromTopic(rows);
-        return rejected;
     }
 }

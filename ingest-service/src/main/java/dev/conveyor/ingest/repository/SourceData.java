@@ -36,6 +36,12 @@ public class SourceData {
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
+    @Column(name = "origin", nullable = false)
+    public String origin;
+
+    @Column(name = "line")
+    public Long line;
+
     public static SourceData of(SourceRow row) {
         SourceData entity = new SourceData();
         entity.referenceId = row.referenceId();
@@ -43,10 +49,12 @@ public class SourceData {
         entity.columns = row.columns();
         entity.batchId = row.batchId();
         entity.createdAt = row.createdAt();
+        entity.origin = row.origin();
+        entity.line = row.line();
         return entity;
     }
 
     public SourceRow toRow() {
-        return new SourceRow(referenceId, sourceConnection, columns, batchId, createdAt);
+        return new SourceRow(referenceId, sourceConnection, columns, batchId, createdAt, origin, line);
     }
 }

@@ -14,54 +14,147 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import dev.conveyor.common.rest.Problem;
+import dev.conveyor.common.rest.ProblemException;
 import dev.conveyor.ingest.IngestReceipt;
 import dev.conveyor.ingest.SourceRow;
-import dev.conveyor.ingest.messaging.PublishException;
-import dev.conveyor.ingest.messaging.RowPublisher;
+import dev.conveyor.ingest.UploadReceipt;
+import dev.conveyor.ingest.config.IngestConfig;
 import dev.conveyor.ingest.repository.SourceCatalogueRepository;
-import dev.conveyor.ingest.repository.SourceData;
 import dev.conveyor.ingest.repository.SourceDataRepository;
 
-/** Stores rows and keeps the catalogue in step with them, in the same database transaction. */
+/**
+ * Stores rows, their outbox entries and the catalogue's counts in one database transaction. Kafka
+ * is not called here: the outbox relay publishes committed rows, so an answer never claims more
+ * than the database holds and nothing the database lost is ever published.
+ */
 @ApplicationScoped
 public class IngestService {
 
     private final SourceDataRepository sourceData;
     private final SourceCatalogueRepository catalogue;
-    private final RowPublisher publisher;
+    private final OutboxRelay relay;
+    private final IngestConfig config;
 
-    public IngestService(SourceDataRepository sourceData, SourceCatalogueRepository catalogue, RowPublisher publisher) {
+    public IngestService(SourceDataRepository sourceData, SourceCatalogueRepository catalogue, OutboxRelay relay,
+            IngestConfig config) {
         this.sourceData = sourceData;
         this.catalogue = catalogue;
-        this.publisher = publisher;
+        this.relay = relay;
+        this.config = config;
     }
 
     /**
-     * Stores a validated batch and publishes it. The Kafka transaction commits before the database
-     * one: if Kafka fails the database rolls back, so the batch is all in or all out. (If the
-     * database commit failed after Kafka's, our consumer would still store the rows from the topic.)
+     * Stores a validated JSON batch whole.
      *
-     * @throws PublishException when Kafka did not take the batch; nothing was stored
+     * @throws ProblemException 413 naming {@code [i]} for each row too large for one Kafka record
      */
     @Transactional
-    public IngestReceipt ingest(String source, List<Map<String, String>> columnsPerRow) {
+    public IngestReceipt ingest(String source, List<Map<String, String>> columnsPerRow, String origin) {
+        List<Problem.FieldError> tooLarge = new ArrayList<>();
+        for (int i = 0; i < columnsPerRow.size(); i++) {
+            String problem = RowLimits.problemWithSize(columnsPerRow.get(i), config.maxRowBytes());
+            if (problem != null) {
+                tooLarge.add(new Problem.FieldError("[" + i + "]", problem));
+            }
+        }
+        if (!tooLarge.isEmpty()) {
+            throw new ProblemException(new Problem(null, "Row too large", 413,
+                    "A row does not fit in one Kafka record; nothing was stored.", tooLarge));
+        }
         // Millisecond precision: the event's timestamp-millis and the stored created_at stay equal.
         Instant createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         UUID batchId = UUID.randomUUID();
         List<SourceRow> rows = new ArrayList<>(columnsPerRow.size());
-        for (Map<String, String> columns : columnsPerRow) {
-            rows.add(new SourceRow(UUID.randomUUID(), source, columns, batchId, createdAt));
+        for (int i = 0; i < columnsPerRow.size(); i++) {
+            rows.add(new SourceRow(UUID.randomUUID(), source, columnsPerRow.get(i), batchId, createdAt, origin, i + 1L));
         }
-        sourceData.persist(rows.stream().map(SourceData::of));
-        sourceData.flush();
+        for (int from = 0; from < rows.size(); from += config.uploadChunkRows()) {
+            sourceData.insertMissingWithOutbox(rows.subList(from, Math.min(rows.size(), from + config.uploadChunkRows())));
+        }
         catalogue.add(source, rows.size(), columnCounts(rows), createdAt);
-        publisher.publish(rows);
+        relay.wakeUpAfterCommit();
         return new IngestReceipt(source, batchId, rows.stream().map(SourceRow::referenceId).toList());
     }
 
     /**
-     * Stores rows read from the topic that are not stored yet, and counts only those in the
-     * catalogue: redelivered rows and rows our REST path published change nothing.
+     * Stores an upload as it streams in, a chunk of rows per statement. In {@link RejectMode#FILE}
+     * one bad line rolls the whole upload back (after reading it to the end, to report every bad
+     * line); in {@link RejectMode#LINE} bad lines are left out and reported.
+     *
+     * @throws ProblemException 400 listing the bad lines (nothing stored), or naming the line where
+     *         the file could not be read further
+     */
+    @Transactional
+    public UploadReceipt ingestStream(String source, RowReader reader, RejectMode mode, String origin) {
+        Instant createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        UUID batchId = UUID.randomUUID();
+        Map<String, Long> counts = new TreeMap<>();
+        List<SourceRow> chunk = new ArrayList<>(config.uploadChunkRows());
+        List<UploadReceipt.Rejection> listed = new ArrayList<>();
+        long accepted = 0;
+        long rejected = 0;
+        while (reader.hasNext()) {
+            ParsedRow parsed = reader.next();
+            String problem = parsed.problem() != null ? parsed.problem()
+                    : RowLimits.problemWithSize(parsed.columns(), config.maxRowBytes());
+            if (problem != null) {
+                rejected++;
+                if (listed.size() < config.maxListedRejections()) {
+                    listed.add(new UploadReceipt.Rejection(parsed.line(), problem));
+                }
+                continue;
+            }
+            accepted++;
+            if (mode == RejectMode.FILE && rejected > 0) {
+                continue; // the file is rejected already: read on only to report every bad line
+            }
+            parsed.columns().keySet().forEach(column -> counts.merge(column, 1L, Long::sum));
+            chunk.add(new SourceRow(UUID.randomUUID(), source, parsed.columns(), batchId, createdAt, origin,
+                    parsed.line()));
+            if (chunk.size() >= config.uploadChunkRows()) {
+                sourceData.insertMissingWithOutbox(chunk);
+                chunk.clear();
+            }
+        }
+        if (mode == RejectMode.FILE && rejected > 0) {
+            throw new ProblemException(new Problem(null, "Bad lines in the upload", 400,
+                    rejected + " of " + (accepted + rejected) + " rows were bad; with reject=file nothing was stored "
+                            + "(send reject=line to store the good rows)",
+                    listed.stream().map(r -> new Problem.FieldError("line " + r.line(), r.reason())).toList()));
+        }
+        if (accepted + rejected == 0) {
+            throw ProblemException.badRequest("body", "the upload holds no rows");
+        }
+        sourceData.insertMissingWithOutbox(chunk);
+        if (accepted > 0) {
+            catalogue.add(source, accepted, counts, createdAt);
+            relay.wakeUpAfterCommit();
+        }
+        return new UploadReceipt(source, batchId, accepted, rejected, listed);
+    }
+
+    /**
+     * Stores rows taken from the JSON intake topic, with outbox entries for the new ones, and
+     * counts only those in the catalogue: a redelivered record changes nothing.
+     *
+     * @return how many rows were new
+     */
+    @Transactional
+    public int storeNew(List<SourceRow> rows) {
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        int added = addToCatalogue(rows, sourceData.insertMissingWithOutbox(rows));
+        if (added > 0) {
+            relay.wakeUpAfterCommit();
+        }
+        return added;
+    }
+
+    /**
+     * Stores rows read from {@code conveyor.source-rows} that are not stored yet (produced straight
+     * onto the topic as Avro): they are published already, so no outbox entry.
      *
      * @return how many rows were new
      */
@@ -70,7 +163,11 @@ public class IngestService {
         if (rows.isEmpty()) {
             return 0;
         }
-        Set<UUID> inserted = new HashSet<>(sourceData.insertMissing(rows));
+        return addToCatalogue(rows, sourceData.insertMissing(rows));
+    }
+
+    private int addToCatalogue(List<SourceRow> rows, List<UUID> insertedIds) {
+        Set<UUID> inserted = new HashSet<>(insertedIds);
         // Sorted by source so that concurrent writers lock catalogue rows in the same order.
         Map<String, List<SourceRow>> insertedBySource = rows.stream()
                 .filter(row -> inserted.remove(row.referenceId()))

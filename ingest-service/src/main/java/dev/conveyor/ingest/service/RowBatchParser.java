@@ -85,7 +85,8 @@ public final class RowBatchParser {
         return value.toString();
     }
 
-    private static String problemWith(JsonNode element) {
+    /** @return why one row object cannot be a row (REST, NDJSON line, intake record), or null when it can */
+    public static String problemWith(JsonNode element) {
         if (!element.isObject()) {
             return "must be a JSON object of column to value, got " + kind(element);
         }
@@ -101,13 +102,14 @@ public final class RowBatchParser {
         return null;
     }
 
-    private static Map<String, String> columnsOf(JsonNode element) {
+    /** Only for elements {@link #problemWith} accepts. */
+    public static Map<String, String> columnsOf(JsonNode element) {
         Map<String, String> columns = new LinkedHashMap<>();
         element.fields().forEachRemaining(field -> columns.put(field.getKey(), text(field.getValue())));
         return columns;
     }
 
-    private static String kind(JsonNode node) {
+    static String kind(JsonNode node) {
         return switch (node.getNodeType()) {
             case ARRAY -> "an array";
             case OBJECT -> "an object";

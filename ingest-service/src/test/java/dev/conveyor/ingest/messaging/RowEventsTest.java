@@ -60,13 +60,13 @@ class RowEventsTest {
         columns.put("data_column_1", "This is boring.");
         columns.put("data_column_2", null);
         SourceRow row = new SourceRow(UUID.randomUUID(), "S3", columns, UUID.randomUUID(),
-                Instant.parse("2024-05-01T10:15:30.123Z"));
+                Instant.parse("2024-05-01T10:15:30.123Z"), "kafka:conveyor.source-rows", null);
 
         RowIngested event = RowEvents.toEvent(row);
 
         assertThat(event.getReferenceId()).isEqualTo(row.referenceId().toString());
         assertThat(event.getBatchId()).isEqualTo(row.batchId().toString());
         assertThat(event.getIngestedAt()).isEqualTo(row.createdAt());
-        assertThat(RowEvents.toRow(event)).isEqualTo(row);
+        assertThat(RowEvents.toRow(event, "kafka:conveyor.source-rows")).isEqualTo(row);
     }
 }

@@ -112,27 +112,34 @@ class IngestRejectionIT {
     }
 
     @Test
-    void shouldStoreNothingWhenKafkaRefusesPartOfTheBatch() throws Exception {
-        // Row 0 goes into the Kafka transaction; row 1 exceeds max.request.size (1 MiB) and fails it.
+    void shouldRejectABatchWithARowTooLargeForOneKafkaRecordNamingTheRow() throws Exception {
+        // Checked before anything is stored: the outbox never holds a row the broker would refuse.
         String source = "too-large-" + UUID.randomUUID();
         List<Map<String, String>> rows = List.of(Map.of("a", "small"), Map.of("a", "x".repeat(1_200_000)));
 
         given().contentType(ContentType.JSON).body(rows)
                 .when().post("/sources/" + source + "/rows")
                 .then().statusCode(413).contentType(PROBLEM_JSON)
-                .body("title", containsString("Kafka"));
+                .body("errors.field", equalTo(List.of("[1]")))
+                .body("errors[0].message", containsString("Kafka record"));
 
-        assertThat(storedRows()).isEqualTo(rowsBefore);
+        assertNothingStoredOrPublished();
         given().when().get("/sources/" + source).then().statusCode(404);
-        // The aborted transaction may leave data and markers behind, but read_committed consumers see none of it.
-        assertThat(KafkaProbe.readCommitted(Topics.SOURCE_ROWS, endOffsetsBefore))
-                .noneMatch(r -> r.value().getSourceConnection().equals(source));
+    }
 
-        // The publisher recovers: the next batch goes through.
-        List<String> ids = SourceIngestIT.post(source, List.of(Map.of("a", "small")));
-        assertThat(KafkaProbe.readCommitted(Topics.SOURCE_ROWS, endOffsetsBefore))
-                .filteredOn(r -> r.value().getSourceConnection().equals(source))
-                .extracting(r -> r.key()).containsExactlyElementsOf(ids);
+    @Test
+    void shouldAnswerABodyOverTheLimitWithProblemJson() throws Exception {
+        // 12 MB of JSON: over max-json-body-bytes (10 MiB).
+        String row = "{\"a\": \"" + "x".repeat(1000) + "\"},";
+        String body = "[" + row.repeat(12_000) + "{\"a\": \"end\"}]";
+
+        given().contentType(ContentType.JSON).body(body)
+                .when().post("/sources/S3/rows")
+                .then().statusCode(413).contentType(PROBLEM_JSON)
+                .body("errors.field", equalTo(List.of("body")))
+                .body("detail", containsString("NDJSON or CSV"));
+
+        assertNothingStoredOrPublished();
     }
 
     private void assertNothingStoredOrPublished() throws Exception {

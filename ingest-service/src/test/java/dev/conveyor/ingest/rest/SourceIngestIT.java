@@ -77,8 +77,11 @@ class SourceIngestIT {
                 .body("row_count", is(3))
                 .body("columns", equalTo(Map.of("data_column_1", 3, "data_column_2", 3)));
 
-        List<ConsumerRecord<String, RowIngested>> published = KafkaProbe.readCommitted(Topics.SOURCE_ROWS, before)
-                .stream().filter(r -> ids.contains(r.key())).toList();
+        // The outbox relay publishes after the commit: each row once, under its reference id.
+        List<ConsumerRecord<String, RowIngested>> published = await().atMost(Duration.ofSeconds(30)).until(
+                () -> KafkaProbe.readCommitted(Topics.SOURCE_ROWS, before).stream()
+                        .filter(r -> ids.contains(r.key())).toList(),
+                found -> found.size() >= 3);
         assertThat(published).hasSize(3);
         Map<String, ConsumerRecord<String, RowIngested>> byKey = KafkaProbe.byKey(published);
         for (int i = 0; i < ids.size(); i++) {
@@ -121,12 +124,12 @@ class SourceIngestIT {
             all.addAll(body.getList("items"));
         }
         assertThat(all).extracting(item -> (String) item.get("reference_id")).containsExactlyInAnyOrderElementsOf(ids);
-        // Sorted by created_at, then reference_id (PostgreSQL orders uuids as their text does): the first batch first.
+        // Sorted by created_at, then each batch in the order its rows were sent: the first batch first.
         assertThat(all).isSortedAccordingTo(Comparator
-                .<Map<String, Object>, Instant>comparing(item -> Instant.parse((String) item.get("created_at")))
-                .thenComparing(item -> (String) item.get("reference_id")));
-        assertThat(all.subList(0, 2)).extracting(item -> (String) item.get("reference_id"))
-                .containsExactlyInAnyOrderElementsOf(ids.subList(0, 2));
+                .comparing(item -> Instant.parse((String) item.get("created_at"))));
+        assertThat(all).extracting(item -> (String) item.get("reference_id")).containsExactlyElementsOf(ids);
+        assertThat(all).extracting(item -> item.get("line")).containsExactly(1, 2, 1, 2, 3);
+        assertThat(all).extracting(item -> item.get("origin")).containsOnly("rest");
     }
 
     @Test
@@ -196,9 +199,7 @@ class SourceIngestIT {
     void shouldReportReadyOnceKafkaAndTheDatabaseAre() {
         given().when().get("/q/health/ready")
                 .then().statusCode(200)
-                .body("status", is("UP"))
-                .body("checks.find { it.name == 'kafka' }.status", is("UP"))
-                .body("checks.find { it.name == 'kafka' }.data.source-rows-consumer", is(true));
+                .body("status", is("UP"));
     }
 
     static List<String> post(String source, List<Map<String, String>> rows) {

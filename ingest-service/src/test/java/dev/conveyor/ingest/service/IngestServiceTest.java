@@ -15,7 +15,7 @@ import dev.conveyor.ingest.SourceRow;
 class IngestServiceTest {
 
     private static SourceRow row(Map<String, String> columns) {
-        return new SourceRow(UUID.randomUUID(), "S3", columns, null, Instant.EPOCH);
+        return new SourceRow(UUID.randomUUID(), "S3", columns, null, Instant.EPOCH, "rest", null);
     }
 
     @Test

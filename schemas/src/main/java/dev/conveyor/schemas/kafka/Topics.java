@@ -29,6 +29,14 @@ public final class Topics {
     public static final TopicSpec<String, RowIngested> SOURCE_ROWS = new TopicSpec<>(
             "conveyor.source-rows", STREAM_PARTITIONS, false, Serdes.String(), EventSerde.of(RowIngested.class));
 
+    /**
+     * Intake for outside producers (kcat, kafka-console-producer): one JSON object of column to value
+     * per record, the source named by the key (or a {@code source} header). Ingest turns each into a
+     * source row; records it cannot take go to the dead-letter topic with the reason.
+     */
+    public static final TopicSpec<String, byte[]> SOURCE_ROWS_JSON = new TopicSpec<>(
+            "conveyor.source-rows-json", STREAM_PARTITIONS, false, Serdes.String(), Serdes.ByteArray());
+
     public static final TopicSpec<String, WorkflowDefined> WORKFLOW_DEFINITIONS = new TopicSpec<>(
             "conveyor.workflow-definitions", 1, true, Serdes.String(), EventSerde.of(WorkflowDefined.class));
 
@@ -73,8 +81,8 @@ public final class Topics {
             "conveyor.run-completed", STREAM_PARTITIONS, false, Serdes.String(), EventSerde.of(RunFinished.class));
 
     public static final List<TopicSpec<?, ?>> ALL = List.of(
-            SOURCE_ROWS, WORKFLOW_DEFINITIONS, RUN_COMMANDS, LLM_TASKS, LLM_RESULTS, RUN_CONTROLS, DEAD_LETTER,
-            RUN_LIFECYCLE, RUN_DIRECTIVES, RUN_REPORTS, SOURCE_ROW_COUNTS, RUN_COMPLETED);
+            SOURCE_ROWS, SOURCE_ROWS_JSON, WORKFLOW_DEFINITIONS, RUN_COMMANDS, LLM_TASKS, LLM_RESULTS, RUN_CONTROLS,
+            DEAD_LETTER, RUN_LIFECYCLE, RUN_DIRECTIVES, RUN_REPORTS, SOURCE_ROW_COUNTS, RUN_COMPLETED);
 
     private Topics() {
     }

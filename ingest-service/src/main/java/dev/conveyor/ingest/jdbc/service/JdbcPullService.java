@@ -1,0 +1,286 @@
+package dev.conveyor.ingest.jdbc.service;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import org.eclipse.microprofile.config.Config;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.conveyor.common.rest.ProblemException;
+import dev.conveyor.ingest.SourceRow;
+import dev.conveyor.ingest.jdbc.repository.JdbcSourceEntity;
+import dev.conveyor.ingest.jdbc.repository.JdbcSourceRepository;
+import dev.conveyor.ingest.repository.SourceCatalogueRepository;
+import dev.conveyor.ingest.repository.SourceDataRepository;
+import dev.conveyor.ingest.service.OutboxRelay;
+import dev.conveyor.ingest.service.RowLimits;
+import dev.conveyor.ingest.config.IngestConfig;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * Pulls rows from JDBC sources. A pull reads the rows whose incremental column is past the last
+ * imported value, in its order, and stores them with their outbox entries and the new last value
+ * in one transaction of ours: a pull imports all of its rows or none, and no row twice. The
+ * source's row is locked for the pull, so pulls of one source never overlap, on any instance.
+ */
+@ApplicationScoped
+public class JdbcPullService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcPullService.class);
+    private static final int FETCH_SIZE = 1000;
+    /** Long pulls (a first import of a big table) run in one transaction: give them time. */
+    private static final int PULL_TIMEOUT_SECONDS = 3600;
+
+    /** The outcome of a pull. */
+    public record PullResult(String name, long imported, String lastValue) {
+    }
+
+    /** The source database or its credentials failed the pull; nothing was imported. */
+    public static class PullFailedException extends RuntimeException {
+        public PullFailedException(String message) {
+            super(message);
+        }
+    }
+
+    private final JdbcSourceRepository sources;
+    private final SourceDataRepository sourceData;
+    private final SourceCatalogueRepository catalogue;
+    private final OutboxRelay relay;
+    private final IngestConfig config;
+    private final Config settings;
+
+    public JdbcPullService(JdbcSourceRepository sources, SourceDataRepository sourceData,
+            SourceCatalogueRepository catalogue, OutboxRelay relay, IngestConfig config, Config settings) {
+        this.sources = sources;
+        this.sourceData = sourceData;
+        this.catalogue = catalogue;
+        this.relay = relay;
+        this.config = config;
+        this.settings = settings;
+    }
+
+    public static String sourceConnection(String name) {
+        return "jdbc:" + name;
+    }
+
+    /** Creates or replaces a definition; how far the source has been read is kept. */
+    @Transactional
+    public JdbcSourceView define(String name, JdbcSourceDefinition definition) {
+        JdbcSourceDefinition.Checked checked = definition.check(name);
+        JdbcSourceEntity entity = sources.lock(name).orElseGet(() -> {
+            JdbcSourceEntity created = new JdbcSourceEntity();
+            created.name = name;
+            created.createdAt = Instant.now();
+            return created;
+        });
+        if (entity.incrementalColumn != null && !entity.incrementalColumn.equals(checked.incrementalColumn())) {
+            // Another column: the last value means nothing for it.
+            entity.lastValue = null;
+            entity.lastValueType = null;
+        }
+        entity.jdbcUrl = checked.jdbcUrl();
+        entity.credentials = checked.credentials();
+        entity.query = checked.query();
+        entity.incrementalColumn = checked.incrementalColumn();
+        entity.pullEverySeconds = checked.pullEverySeconds();
+        if (!sources.isPersistent(entity)) {
+            sources.persist(entity);
+        }
+        return JdbcSourceView.of(entity);
+    }
+
+    @Transactional
+    public Optional<JdbcSourceView> find(String name) {
+        return sources.findByIdOptional(name).map(JdbcSourceView::of);
+    }
+
+    /**
+     * Pulls now.
+     *
+     * @throws ProblemException 404 when no such source is defined
+     * @throws PullFailedException when the source database or the credentials failed; recorded as
+     *         the source's {@code last_error}
+     */
+    public PullResult pull(String name) {
+        try {
+            return QuarkusTransaction.requiringNew().timeout(PULL_TIMEOUT_SECONDS).call(() -> pullLocked(name));
+        } catch (PullFailedException e) {
+            QuarkusTransaction.requiringNew().run(() -> sources.findByIdOptional(name).ifPresent(s -> {
+                s.lastError = e.getMessage();
+                s.lastPulledAt = Instant.now();
+            }));
+            throw e;
+        }
+    }
+
+    /** Pulls the scheduled sources that are due; one failing source does not stop the others. */
+    @Scheduled(every = "${conveyor.jdbc-sources.scheduler-tick:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            delayed = "5s")
+    void pullDue() {
+        List<String> due = QuarkusTransaction.requiringNew().call(() -> sources.due(Instant.now()));
+        for (String name : due) {
+            try {
+                PullResult result = pull(name);
+                if (result.imported() > 0) {
+                    LOG.info("JDBC source {}: {} rows imported", name, result.imported());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("JDBC source {}: scheduled pull failed: {}", name, e.getMessage());
+            }
+        }
+    }
+
+    private PullResult pullLocked(String name) {
+        JdbcSourceEntity source = sources.lock(name).orElseThrow(() -> ProblemException.notFound("name",
+                "no JDBC source named '" + name + "'"));
+        String sourceConnection = sourceConnection(name);
+        Properties credentials = credentials(source.credentials);
+        String sql = "select * from (" + source.query + ") as conveyor_pull"
+                + (source.lastValue == null ? "" : " where " + source.incrementalColumn + " > ?")
+                + " order by " + source.incrementalColumn;
+        Instant createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        UUID batchId = UUID.randomUUID();
+        long imported = 0;
+        String lastValue = source.lastValue;
+        String lastType = source.lastValueType;
+        Map<String, Long> counts = new TreeMap<>();
+        try (Connection connection = DriverManager.getConnection(source.jdbcUrl, credentials)) {
+            connection.setReadOnly(true);
+            connection.setAutoCommit(false); // lets PostgreSQL stream with the fetch size
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setFetchSize(FETCH_SIZE);
+                if (source.lastValue != null) {
+                    bind(statement, source.lastValue, source.lastValueType);
+                }
+                try (ResultSet rs = statement.executeQuery()) {
+                    ResultSetMetaData meta = rs.getMetaData();
+                    int incremental = columnIndex(meta, source.incrementalColumn);
+                    List<SourceRow> chunk = new ArrayList<>(FETCH_SIZE);
+                    while (rs.next()) {
+                        Map<String, String> columns = new LinkedHashMap<>();
+                        for (int i = 1; i <= meta.getColumnCount(); i++) {
+                            columns.put(meta.getColumnLabel(i), rs.getString(i));
+                        }
+                        String tooLarge = RowLimits.problemWithSize(columns, config.maxRowBytes());
+                        if (tooLarge != null) {
+                            throw new PullFailedException("row with " + source.incrementalColumn + " = "
+                                    + rs.getString(incremental) + ": " + tooLarge + "; nothing was imported");
+                        }
+                        lastType = typeOf(meta.getColumnType(incremental), meta.getColumnTypeName(incremental));
+                        lastValue = valueOf(rs, incremental, lastType);
+                        columns.keySet().forEach(c -> counts.merge(c, 1L, Long::sum));
+                        chunk.add(new SourceRow(UUID.randomUUID(), sourceConnection, columns, batchId, createdAt,
+                                sourceConnection, imported + 1));
+                        imported++;
+                        if (chunk.size() == FETCH_SIZE) {
+                            sourceData.insertMissingWithOutbox(chunk);
+                            chunk.clear();
+                        }
+                    }
+                    sourceData.insertMissingWithOutbox(chunk);
+                }
+            } finally {
+                connection.rollback(); // read-only: nothing to keep on their side
+            }
+        } catch (SQLException e) {
+            throw new PullFailedException("the source database refused the pull (SQLState " + e.getSQLState() + "): "
+                    + e.getMessage() + "; nothing was imported");
+        }
+        if (imported > 0) {
+            catalogue.add(sourceConnection, imported, counts, createdAt);
+            relay.wakeUpAfterCommit();
+        }
+        source.lastValue = lastValue;
+        source.lastValueType = lastType;
+        source.lastPulledAt = Instant.now();
+        source.lastError = null;
+        source.rowsImported += imported;
+        return new PullResult(name, imported, lastValue);
+    }
+
+    private Properties credentials(String ref) {
+        String prefix = "conveyor.credentials." + ref + ".";
+        Optional<String> user = settings.getOptionalValue(prefix + "username", String.class);
+        Optional<String> password = settings.getOptionalValue(prefix + "password", String.class);
+        if (user.isEmpty()) {
+            String env = ("CONVEYOR_CREDENTIALS_" + ref + "_").toUpperCase().replace('-', '_');
+            throw new PullFailedException("credentials '" + ref + "' are not configured: set " + env + "USERNAME and "
+                    + env + "PASSWORD (for example from a Kubernetes Secret)");
+        }
+        Properties properties = new Properties();
+        properties.setProperty("user", user.get());
+        password.ifPresent(p -> properties.setProperty("password", p));
+        return properties;
+    }
+
+    private static int columnIndex(ResultSetMetaData meta, String column) throws SQLException {
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            if (meta.getColumnLabel(i).equalsIgnoreCase(column)) {
+                return i;
+            }
+        }
+        throw new PullFailedException("the query has no column '" + column + "' (the incremental column)");
+    }
+
+    private static String typeOf(int sqlType, String typeName) {
+        // PostgreSQL's driver reports timestamptz as TIMESTAMP: its type name tells them apart.
+        if (typeName != null && (typeName.equalsIgnoreCase("timestamptz")
+                || typeName.toLowerCase(Locale.ROOT).contains("with time zone"))) {
+            return "timestamptz";
+        }
+        return switch (sqlType) {
+            case Types.BIGINT, Types.INTEGER, Types.SMALLINT, Types.TINYINT -> "long";
+            case Types.NUMERIC, Types.DECIMAL, Types.REAL, Types.DOUBLE, Types.FLOAT -> "decimal";
+            case Types.TIMESTAMP -> "timestamp";
+            case Types.TIMESTAMP_WITH_TIMEZONE -> "timestamptz";
+            case Types.DATE -> "date";
+            default -> "text";
+        };
+    }
+
+    private static String valueOf(ResultSet rs, int column, String type) throws SQLException {
+        return switch (type) {
+            case "timestamp" -> rs.getObject(column, LocalDateTime.class).toString();
+            case "timestamptz" -> rs.getObject(column, OffsetDateTime.class).toString();
+            case "date" -> rs.getObject(column, LocalDate.class).toString();
+            default -> rs.getString(column);
+        };
+    }
+
+    private static void bind(PreparedStatement statement, String value, String type) throws SQLException {
+        switch (type == null ? "text" : type) {
+            case "long" -> statement.setLong(1, Long.parseLong(value));
+            case "decimal" -> statement.setBigDecimal(1, new BigDecimal(value));
+            case "timestamp" -> statement.setObject(1, LocalDateTime.parse(value));
+            case "timestamptz" -> statement.setObject(1, OffsetDateTime.parse(value));
+            case "date" -> statement.setObject(1, LocalDate.parse(value));
+            default -> statement.setString(1, value);
+        }
+    }
+
+}

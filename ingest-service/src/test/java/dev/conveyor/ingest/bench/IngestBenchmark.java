@@ -1,0 +1,221 @@
+package dev.conveyor.ingest.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.conveyor.schemas.kafka.Topics;
+import dev.conveyor.testing.KafkaTestResource;
+import dev.conveyor.testing.PostgresTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Rows per second through the JSON intake topic, an NDJSON upload and a CSV upload, each of
+ * {@code bench.rows} (default 1,000,000) rows, with the heap (used, after a full GC) before and
+ * after and its peak while running. "Stored" is when every row is in PostgreSQL (for an upload:
+ * the 201); "published" when the outbox relay has put every row on conveyor.source-rows.
+ * Not part of verify: {@code ./mvnw -B -pl ingest-service -Pbenchmark verify [-Dbench.rows=...]}.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(PostgresTestResource.class)
+class IngestBenchmark {
+
+    private static final int ROWS = Integer.getInteger("bench.rows", 1_000_000);
+    private static final Duration DEADLINE = Duration.ofMinutes(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    DataSource dataSource;
+
+    @TestHTTPResource("/")
+    java.net.URL base;
+
+    private final List<String> report = new ArrayList<>();
+
+    @Test
+    void measureTheThreeWaysIn() throws Exception {
+        report.add("| path | rows | stored in | rows/s stored | published in | rows/s published | heap before → after (MB, after GC) | heap peak (MB) |");
+        report.add("|---|---|---|---|---|---|---|---|");
+        measure("JSON intake topic", "bench-topic", this::produceToTopic);
+        measure("NDJSON upload", "bench-ndjson", source -> upload(source, "application/x-ndjson",
+                lines(i -> "{\"data_column_1\": \"Review " + i + ": I love this movie.\", \"data_column_2\": \"The plot was great.\"}\n", null)));
+        measure("CSV upload", "bench-csv", source -> upload(source, "text/csv",
+                lines(i -> "Review " + i + ": I love this movie.,The plot was great.\n", "data_column_1,data_column_2\n")));
+        String table = String.join("\n", report);
+        System.out.println("\n" + table + "\n");
+        Files.writeString(Path.of("target", "ingest-benchmark.md"), table + "\n");
+    }
+
+    interface Load {
+        void run(String source) throws Exception;
+    }
+
+    private void measure(String name, String source, Load load) throws Exception {
+        long heapBefore = heapAfterGc();
+        HeapPeak peak = new HeapPeak();
+        peak.start();
+        long start = System.nanoTime();
+        load.run(source);
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> storedRows(source) >= ROWS);
+        double stored = seconds(start);
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> pendingOutbox() == 0);
+        double published = seconds(start);
+        peak.stop();
+        long heapAfter = heapAfterGc();
+        assertThat(storedRows(source)).isEqualTo(ROWS);
+        report.add(String.format("| %s | %,d | %.1f s | %,.0f | %.1f s | %,.0f | %d → %d | %d |", name, ROWS, stored,
+                ROWS / stored, published, ROWS / published, heapBefore >> 20, heapAfter >> 20, peak.max() >> 20));
+    }
+
+    private void produceToTopic(String source) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new StringSerializer())) {
+            for (int i = 0; i < ROWS; i++) {
+                producer.send(new ProducerRecord<>(Topics.SOURCE_ROWS_JSON.name(), source,
+                        "{\"data_column_1\": \"Review " + i + ": I love this movie.\", \"data_column_2\": \"The plot was great.\"}"));
+            }
+            producer.flush();
+        }
+    }
+
+    private void upload(String source, String contentType, InputStream body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "sources/" + source
+                        + "/rows?reject=line"))
+                .timeout(DEADLINE)
+                .header("Content-Type", contentType + "; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))
+                .build();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        JsonNode receipt = JSON.readTree(response.body());
+        assertThat(receipt.path("accepted").asLong()).isEqualTo(ROWS);
+    }
+
+    /** ROWS lines made up as they are read, so the test holds none of them. */
+    private static InputStream lines(IntFunction<String> line, String header) {
+        return new InputStream() {
+            private byte[] current = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
+            private int position;
+            private int next;
+
+            @Override
+            public int read() {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) == -1 ? -1 : one[0] & 0xFF;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                int written = 0;
+                while (written < len) {
+                    if (position == current.length) {
+                        if (next == ROWS) {
+                            break;
+                        }
+                        current = line.apply(next++).getBytes(StandardCharsets.UTF_8);
+                        position = 0;
+                    }
+                    int n = Math.min(len - written, current.length - position);
+                    System.arraycopy(current, position, b, off + written, n);
+                    position += n;
+                    written += n;
+                }
+                return written == 0 ? -1 : written;
+            }
+        };
+    }
+
+    private long storedRows(String source) throws Exception {
+        return query("select coalesce((select row_count from source_catalogue where source_connection = '" + source
+                + "'), 0)");
+    }
+
+    private long pendingOutbox() throws Exception {
+        return query("select count(*) from row_outbox where parked_reason is null");
+    }
+
+    private long query(String sql) throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static long heapAfterGc() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** Samples the used heap while a load runs. */
+    private static final class HeapPeak {
+        private final AtomicLong max = new AtomicLong();
+        private volatile boolean running = true;
+        private final Thread thread = new Thread(() -> {
+            while (running) {
+                max.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+                try {
+                    Thread.sleep(100); // a sampling period, not a synchronization
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "heap-peak");
+
+        void start() {
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join();
+        }
+
+        long max() {
+            return max.get();
+        }
+    }
+}

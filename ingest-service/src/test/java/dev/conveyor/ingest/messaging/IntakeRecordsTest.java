@@ -1,0 +1,87 @@
+package dev.conveyor.ingest.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+
+import dev.conveyor.ingest.SourceRow;
+
+class IntakeRecordsTest {
+
+    private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+    private static final String TOPIC = "conveyor.source-rows-json";
+
+    private static ConsumerRecord<byte[], byte[]> record(String key, byte[] value, long offset,
+            Map<String, byte[]> headers) {
+        RecordHeaders h = new RecordHeaders();
+        headers.forEach(h::add);
+        return new ConsumerRecord<>(TOPIC, 2, offset, 0L, TimestampType.CREATE_TIME, -1, -1,
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, h, Optional.empty());
+    }
+
+    private static ConsumerRecord<byte[], byte[]> record(String key, String value) {
+        return record(key, value.getBytes(StandardCharsets.UTF_8), 7, Map.of());
+    }
+
+    @Test
+    void shouldTurnAJsonLineKeyedBySourceIntoARowOfTheTopic() {
+        IntakeRecords.Outcome outcome = IntakeRecords.parse(
+                record("S3", "{\"data_column_1\": \"I love this movie.\", \"n\": 1.50}"), NOW, 900_000);
+
+        SourceRow row = outcome.row();
+        assertThat(outcome.problem()).isNull();
+        assertThat(row.sourceConnection()).isEqualTo("S3");
+        assertThat(row.columns()).isEqualTo(Map.of("data_column_1", "I love this movie.", "n", "1.50"));
+        assertThat(row.origin()).isEqualTo("kafka:" + TOPIC);
+        assertThat(row.createdAt()).isEqualTo(NOW);
+    }
+
+    @Test
+    void shouldGiveARedeliveredRecordTheSameReferenceIdAndADifferentRecordAnother() {
+        UUID first = IntakeRecords.parse(record("S3", "{\"a\": \"1\"}"), NOW, 900_000).row().referenceId();
+        UUID again = IntakeRecords.parse(record("S3", "{\"a\": \"1\"}"), NOW.plusSeconds(5), 900_000).row().referenceId();
+        UUID next = IntakeRecords.parse(record("S3".toString(), "{\"a\": \"1\"}".getBytes(StandardCharsets.UTF_8), 8,
+                Map.of()), NOW, 900_000).row().referenceId();
+
+        assertThat(again).isEqualTo(first);
+        assertThat(next).isNotEqualTo(first);
+    }
+
+    @Test
+    void shouldKeepAReferenceIdHeaderAndTakeTheSourceFromAHeader() {
+        String id = UUID.randomUUID().toString();
+        IntakeRecords.Outcome outcome = IntakeRecords.parse(record(null, "{\"a\": \"x\"}".getBytes(StandardCharsets.UTF_8),
+                3, Map.of("reference_id", id.getBytes(StandardCharsets.UTF_8),
+                        "source", "s3://bucket/reviews".getBytes(StandardCharsets.UTF_8))), NOW, 900_000);
+
+        assertThat(outcome.row().referenceId()).hasToString(id);
+        assertThat(outcome.row().sourceConnection()).isEqualTo("s3://bucket/reviews");
+    }
+
+    @Test
+    void shouldSayWhyARecordCannotBeARow() {
+        assertThat(IntakeRecords.parse(record(null, "{\"a\": \"x\"}"), NOW, 900_000).problem()).contains("no source");
+        assertThat(IntakeRecords.parse(record("has space", "{\"a\": \"x\"}"), NOW, 900_000).problem())
+                .contains("does not match");
+        assertThat(IntakeRecords.parse(record("S3", "{\"a\": "), NOW, 900_000).problem()).startsWith("malformed JSON");
+        assertThat(IntakeRecords.parse(record("S3", "[1, 2]"), NOW, 900_000).problem()).contains("JSON object");
+        assertThat(IntakeRecords.parse(record("S3", "{}"), NOW, 900_000).problem()).contains("at least one column");
+        assertThat(IntakeRecords.parse(record("S3", "{\"a\": \"" + "x".repeat(2000) + "\"}"), NOW, 1000).problem())
+                .contains("Kafka record");
+        assertThat(IntakeRecords.parse(record("S3", "caf\u00e9".getBytes(StandardCharsets.ISO_8859_1), 1, Map.of()),
+                NOW, 900_000).problem()).contains("not valid UTF-8");
+        assertThat(IntakeRecords.parse(record("S3", null, 1, Map.of()), NOW, 900_000).problem()).contains("no value");
+        assertThat(IntakeRecords.parse(record("S3", "{\"a\": \"x\"}".getBytes(StandardCharsets.UTF_8), 1,
+                Map.of("reference_id", "1-1-1-1-1".getBytes(StandardCharsets.UTF_8))), NOW, 900_000).problem())
+                .contains("reference_id header is not a UUID");
+    }
+}

@@ -210,14 +210,18 @@ public final class PathRules {
         }
     }
 
-    /** The step the AI is asked for, if the Path is at a status the AI can fill and no request is pending. */
+    /**
+     * The step the AI is asked for, if the Path is at a status the AI can fill and no request for
+     * this status is pending (one left from a status the Path moved on from is superseded).
+     */
     public static StepType checkAiRequest(Path path) {
         StepType step = aiStepFor(path.status()).orElseThrow(() -> PathRuleException.conflict(
                 "the AI cannot fill path_status " + path.status().wire() + " (it fills "
                         + AI_STEP.keySet().stream().map(PathStatus::wire).collect(Collectors.joining(", ")) + ")"));
-        path.pendingAiRequest().ifPresent(pending -> {
+        path.pendingAiRequest().filter(pending -> pending.forStatus() == path.status()).ifPresent(pending -> {
             throw PathRuleException.conflict("AI request " + pending.requestId() + " for " + pending.step().wire()
-                    + " is still pending");
+                    + " is still pending; re-send it (POST /paths/" + path.id() + "/ai-requests/"
+                    + pending.requestId() + "/resend) if its task was lost");
         });
         return step;
     }

@@ -126,6 +126,26 @@ class PathAiStepIT {
     }
 
     @Test
+    void shouldResendALostTaskUnderTheSameIdAndSupersedeAStaleRequest() throws Exception {
+        String pathId = PathResourceIT.start(PathResourceIT.registerWorkflow()).path("path_id");
+        String etag = PathResourceIT.ok(pathId, "\"1\"", PathFixtures.goal());
+        Response asked = given().header("If-Match", etag).post("/paths/{id}/ai-step", pathId);
+        String requestId = asked.path("request_id");
+        Response resent = given().post("/paths/{id}/ai-requests/{r}/resend", pathId, requestId);
+        assertThat(resent.statusCode()).isEqualTo(202);
+        assertThat(resent.<String>path("task_id")).isEqualTo(asked.<String>path("task_id"));
+
+        // the person writes the strategy; the next AI request supersedes the stale one
+        etag = PathResourceIT.ok(pathId, asked.header("ETag"), PathFixtures.strategy("true"));
+        Response next = given().header("If-Match", etag).post("/paths/{id}/ai-step", pathId);
+        assertThat(next.statusCode()).isEqualTo(202);
+        JsonNode stale = JSON.readTree(given().get("/paths/{id}/ai-requests/{r}", pathId, requestId).asString());
+        assertThat(stale.get("state").asText()).isEqualTo("failed");
+        assertThat(stale.get("reason").asText()).contains("superseded");
+        given().post("/paths/{id}/ai-requests/{r}/resend", pathId, requestId).then().statusCode(409);
+    }
+
+    @Test
     void shouldRefuseAnAiRequestAtAStatusTheAiCannotFill() {
         String pathId = PathResourceIT.start(PathResourceIT.registerWorkflow()).path("path_id");
         String etag = PathResourceIT.ok(pathId, "\"1\"", PathFixtures.goal());

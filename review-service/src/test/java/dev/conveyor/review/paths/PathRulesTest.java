@@ -185,7 +185,12 @@ class PathRulesTest {
         PathEvent requested = PathEvents.aiRequested(path, UUID.randomUUID().toString(), UUID.randomUUID().toString(),
                 StepType.ADD_RESEARCH_STRATEGY, Instant.now());
         Path pending = PathEvents.apply(path, requested);
-        assertThatThrownBy(() -> PathRules.checkAiRequest(pending)).hasMessageContaining("pending");
+        assertThatThrownBy(() -> PathRules.checkAiRequest(pending)).hasMessageContaining("pending")
+                .hasMessageContaining("resend");
+        // a person took the step meanwhile: the pending request is stale and no longer blocks the next one
+        Path movedOn = append(pending, PathFixtures.strategy("true"));
+        assertThat(movedOn.pendingAiRequest()).isPresent();
+        assertThat(PathRules.checkAiRequest(movedOn)).isEqualTo(StepType.ADD_NEXT_PROTOCOL);
     }
 
     static List<JsonNode> upToNext() {

@@ -135,6 +135,15 @@ public class PathResource {
                         + requestId));
     }
 
+    /** Publishes a pending request's task again, e.g. after it was lost; the answer still applies once. */
+    @POST
+    @jakarta.ws.rs.Path("/{id}/ai-requests/{requestId}/resend")
+    public Response resendAiRequest(@PathParam("id") String id, @PathParam("requestId") String requestId) {
+        AiStepRequest request = paths.resendAiRequest(id, requestId);
+        return Response.accepted(PathViews.aiRequest(load(id), request))
+                .location(URI.create("/paths/" + id + "/ai-requests/" + requestId)).build();
+    }
+
     @GET
     @jakarta.ws.rs.Path("/{id}/feedback")
     public ObjectNode feedback(@PathParam("id") String id) {

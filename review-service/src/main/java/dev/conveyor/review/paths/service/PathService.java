@@ -20,7 +20,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.conveyor.review.ai.AiAnswer;
-import dev.conveyor.review.ai.AiTaskIds;
 import dev.conveyor.review.ai.AiTaskPublisher;
 import dev.conveyor.review.ai.AiTaskRequest;
 import dev.conveyor.review.paths.AiStepRequest;
@@ -149,21 +148,48 @@ public class PathService {
     public AiStepRequest requestAiStep(String pathId, Long expectedVersion) {
         Path path = lock(pathId, expectedVersion);
         StepType step = PathRules.checkAiRequest(path);
-        ResearchWorkflow workflow = workflowOf(path);
+        Path current = path;
+        Optional<AiStepRequest> stale = path.pendingAiRequest();
+        if (stale.isPresent()) {
+            PathEvent superseded = PathEvents.aiFailed(current, stale.get().requestId(), "superseded: the Path moved "
+                    + "on from " + stale.get().forStatus().wire() + " to " + path.status().wire()
+                    + " before the answer came", now());
+            events.publish(superseded);
+            current = PathEvents.apply(current, superseded);
+        }
         String requestId = UUID.randomUUID().toString();
+        // the task first: if the Path event cannot be written, the answer finds no request and is dropped
+        String taskId = ai.publish(aiTask(current, step, requestId));
+        PathEvent event = PathEvents.aiRequested(current, requestId, taskId, step, now());
+        events.publish(event);
+        Path after = PathEvents.apply(current, event);
+        paths.save(path, after);
+        return after.aiRequest(requestId).orElseThrow();
+    }
+
+    /** Publishes a pending request's task again (same task id: the worker's answer still applies once). */
+    public AiStepRequest resendAiRequest(String pathId, String requestId) {
+        Path path = (validUuid(pathId) ? paths.find(pathId) : Optional.<Path>empty())
+                .orElseThrow(() -> PathRuleException.notFound("path_id", "no Path " + pathId));
+        AiStepRequest request = path.aiRequest(requestId).orElseThrow(() -> PathRuleException.notFound("request_id",
+                "Path " + pathId + " has no AI request " + requestId));
+        if (request.state() != AiStepRequest.State.PENDING || request.forStatus() != path.status()) {
+            throw PathRuleException.conflict("AI request " + requestId + " is " + request.state().wire()
+                    + (request.state() == AiStepRequest.State.PENDING ? " for a status the Path moved on from" : "")
+                    + ": ask again with POST /paths/" + pathId + "/ai-step");
+        }
+        ai.publish(aiTask(path, request.step(), requestId));
+        return request;
+    }
+
+    private AiTaskRequest aiTask(Path path, StepType step, String requestId) {
+        ResearchWorkflow workflow = workflowOf(path);
         ObjectNode schema = PathAiPrompts.dataSchema(step, workflow, path.currentProtocolIndex().orElse(null));
-        AiTaskRequest task = new AiTaskRequest(TaskOrigins.PATH, requestId, path.id(), workflow.id(), step.wire(),
+        return new AiTaskRequest(TaskOrigins.PATH, requestId, path.id(), workflow.id(), step.wire(),
                 PathAiPrompts.SYSTEM_PROMPT, PathAiPrompts.template(step),
                 Map.of("workflow", workflow.protocolsInfo().toString(),
                         "path", PathRecords.pathData(path).toString()),
                 schema.toString());
-        // the task first: if the Path event cannot be written, the answer finds no request and is dropped
-        String taskId = ai.publish(task);
-        PathEvent event = PathEvents.aiRequested(path, requestId, taskId, step, now());
-        events.publish(event);
-        Path after = PathEvents.apply(path, event);
-        paths.save(path, after);
-        return after.aiRequest(requestId).orElseThrow();
     }
 
     /** Applies the AI's answer once: a redelivered answer finds its request no longer pending. */

@@ -128,9 +128,11 @@ class PathWalkthroughIT {
         etag = ai(paths, etag, "add_phased_research_conclusion");
         etag = call("POST", paths + "/steps", etag, step("add_next_protocol", "user",
                 "{\"thought\": null, \"end_path\": false, \"protocol_index\": 1}"), 201).etag();
-        etag = call("POST", paths + "/steps", etag, record(1), 201).etag(); // no initial values, no conclusion
+        etag = call("POST", paths + "/steps", etag, record(1), 201).etag(); // initial values skipped
+        etag = ai(paths, etag, "add_phased_research_conclusion");
         etag = ai(paths, etag, "add_next_protocol");
         etag = call("POST", paths + "/steps", etag, record(2), 201).etag();
+        etag = ai(paths, etag, "add_phased_research_conclusion");
         etag = ai(paths, etag, "add_next_protocol");
         assertThat(call("GET", paths, null, null, 200).body().path("path_status").asText())
                 .isEqualTo("end_after_selecting_next_protocol");
@@ -148,9 +150,9 @@ class PathWalkthroughIT {
         assertThat(modes).containsExactly("add_research_goal:user", "add_research_strategy:ai",
                 "add_next_protocol:ai", "add_initial_values_for_fields_in_next_protocol:user", "record_protocol:user",
                 "add_phased_research_conclusion:ai", "add_next_protocol:user", "record_protocol:user",
-                "add_next_protocol:ai", "record_protocol:user", "add_next_protocol:ai",
-                "add_final_research_conclusion:ai");
-        assertThat(indexes).containsExactly(0, 0, 1, 1, 1, 1, 2, 2, 3, 3, 4, 4);
+                "add_phased_research_conclusion:ai", "add_next_protocol:ai", "record_protocol:user",
+                "add_phased_research_conclusion:ai", "add_next_protocol:ai", "add_final_research_conclusion:ai");
+        assertThat(indexes).containsExactly(0, 0, 1, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4);
         assertThat(path.path("steps").get(2).path("data").path("protocol_index").asInt()).isZero();
         assertThat(NEXT_PROTOCOL_CALLS.get()).as("the invalid answer was re-asked").isEqualTo(4);
 
@@ -166,7 +168,7 @@ class PathWalkthroughIT {
                     .getSchema(JSON.readTree(in), SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build())
                     .validate(record)).isEmpty();
         }
-        assertThat(record.path("data").path("workflow").path(workflowId).path("path_data").path("steps")).hasSize(12);
+        assertThat(record.path("data").path("workflow").path(workflowId).path("path_data").path("steps")).hasSize(14);
         // the AI's tasks are metered under the Path but kept out of the workflow-run Result table
         assertThat(call("GET", review + "/workflows/" + workflowId + "/results", null, null, 200).body()
                 .path("total").asLong()).isZero();

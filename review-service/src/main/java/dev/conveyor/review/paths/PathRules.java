@@ -181,9 +181,44 @@ public final class PathRules {
             throw PathRuleException.invalid("data", "must be an object");
         }
         PathStep old = path.steps().get(position);
+        return checkEdit(path, workflow, old, (ObjectNode) data);
+    }
+
+    /**
+     * An edit given as a whole step ({@code step}, {@code path_index}, {@code mode}, {@code data}) or
+     * as {@code {"data": ...}}: the step kind and index cannot change, and the result is the person's.
+     */
+    public static Edit checkEditBody(Path path, ResearchWorkflow workflow, int position, JsonNode body) {
+        if (body == null || !body.isObject() || !body.has("data")) {
+            throw PathRuleException.invalid("data", "the edited step's data is required");
+        }
+        if (position < 0 || position >= path.steps().size()) {
+            throw PathRuleException.notFound("position", "the Path has no step " + position);
+        }
+        StepData.rejectUnknown(body, java.util.Set.of("step", "path_index", "mode", "data"), "");
+        PathStep old = path.steps().get(position);
+        JsonNode step = body.get("step");
+        if (step != null && !step.isNull() && !old.step().wire().equals(step.asText())) {
+            throw PathRuleException.invalid("step", "an edit keeps the step kind: step " + position + " is "
+                    + old.step().wire());
+        }
+        JsonNode pathIndex = body.get("path_index");
+        if (pathIndex != null && !pathIndex.isNull() && pathIndex.asInt(-1) != old.pathIndex()) {
+            throw PathRuleException.invalid("path_index", "an edit keeps the path_index: step " + position + " has "
+                    + old.pathIndex());
+        }
+        JsonNode mode = body.get("mode");
+        if (mode != null && !mode.isNull() && !StepMode.USER.wire().equals(mode.asText())) {
+            throw PathRuleException.invalid("mode", "an edited step is the person's: mode must be user");
+        }
+        return checkEdit(path, workflow, position, body.get("data"));
+    }
+
+    private static Edit checkEdit(Path path, ResearchWorkflow workflow, PathStep old, ObjectNode data) {
+        int position = old.position();
         Integer stageProtocol = protocolOfStage(path, position);
         // a person's edit may keep the AI's thought; it is the person's version all the same
-        ObjectNode normalized = StepData.check(old.step(), (ObjectNode) data, workflow, stageProtocol, false);
+        ObjectNode normalized = StepData.check(old.step(), data, workflow, stageProtocol, false);
         boolean last = position == path.steps().size() - 1;
         PathStatus before = statusAfter(old.step(), old.data());
         PathStatus after = statusAfter(old.step(), normalized);

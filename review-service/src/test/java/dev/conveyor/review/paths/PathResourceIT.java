@@ -253,6 +253,16 @@ class PathResourceIT {
         assertThat(neutral.statusCode()).as(neutral.asString()).isEqualTo(200);
         assertThat(neutral.<String>path("steps[0].data.goal")).isEqualTo("A cheaper catalyst");
         assertThat(neutral.<String>path("path_status")).isEqualTo("waiting_for_initial_values_for_fields_in_next_protocol");
+        // a whole step may be sent, but its kind and index stay
+        Response otherKind = given().contentType(ContentType.JSON).header("If-Match", neutral.header("ETag"))
+                .body(PathFixtures.strategy("true").toString()).put("/paths/{id}/steps/0", pathId);
+        assertField(otherKind, "step");
+        Response whole = given().contentType(ContentType.JSON).header("If-Match", neutral.header("ETag"))
+                .body(PathFixtures.step("add_research_goal", 0, "user", "{\"goal\": \"Cheapest\"}").toString())
+                .put("/paths/{id}/steps/0", pathId);
+        assertThat(whole.statusCode()).as(whole.asString()).isEqualTo(200);
+        given().contentType(ContentType.JSON).header("If-Match", whole.header("ETag"))
+                .body("{\"data\": {\"goal\": \"x\"}}").put("/paths/{id}/steps/9", pathId).then().statusCode(404);
     }
 
     @Test

@@ -12,7 +12,10 @@ import jakarta.enterprise.event.Observes;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -23,9 +26,9 @@ import dev.conveyor.schemas.kafka.Topics;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Creates conveyor.path-events with unlimited retention before anything writes to it: it is the
- * record of truth the Path tables are rebuilt from, so the broker's default 7-day retention
- * would lose Paths.
+ * Creates conveyor.path-events with unlimited retention (or sets it, when the topic exists) before
+ * anything writes to it: it is the record of truth the Path tables are rebuilt from, so the
+ * broker's default 7-day retention would lose Paths.
  */
 @ApplicationScoped
 public class PathTopics {
@@ -41,11 +44,22 @@ public class PathTopics {
             NewTopic topic = new NewTopic(Topics.PATH_EVENTS.name(), Topics.PATH_EVENTS.partitions(),
                     (short) kafka.replicationFactor())
                     .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1"));
-            admin.createTopics(List.of(topic)).all().get(kafka.startupTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("Cannot create " + Topics.PATH_EVENTS.name(), e);
+            try {
+                admin.createTopics(List.of(topic)).all().get(kafka.startupTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("Cannot create " + Topics.PATH_EVENTS.name(), e);
+                }
+                // created elsewhere (another instance, a manifest, auto-creation): make sure it keeps everything
+                ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, Topics.PATH_EVENTS.name());
+                admin.incrementalAlterConfigs(Map.of(resource, List.of(
+                        new AlterConfigOp(new ConfigEntry(TopicConfig.RETENTION_MS_CONFIG, "-1"), AlterConfigOp.OpType.SET),
+                        new AlterConfigOp(new ConfigEntry(TopicConfig.RETENTION_BYTES_CONFIG, "-1"),
+                                AlterConfigOp.OpType.SET))))
+                        .all().get(kafka.startupTimeout().toMillis(), TimeUnit.MILLISECONDS);
             }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot set unlimited retention on " + Topics.PATH_EVENTS.name(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating " + Topics.PATH_EVENTS.name(), e);

@@ -93,17 +93,17 @@ public class PathResource {
                 .tag(PathViews.etag(path.version())).entity(PathViews.path(path)).build();
     }
 
-    /** A person's version of a step: {@code {"data": {...}}}. The step becomes mode user; an AI original is kept. */
+    /**
+     * A person's version of a step: {@code {"data": {...}}} or the whole step with the same kind and
+     * path_index. The step becomes mode user; an AI original is kept.
+     */
     @PUT
     @jakarta.ws.rs.Path("/{id}/steps/{position}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response edit(@PathParam("id") String id, @PathParam("position") int position,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, JsonNode body) {
         Long expected = PathViews.expectedVersion(ifMatch);
-        if (body == null || !body.isObject() || !body.has("data")) {
-            throw ProblemException.badRequest("data", "the edited step's data is required");
-        }
-        Path path = paths.edit(id, expected, position, body.get("data"));
+        Path path = paths.edit(id, expected, position, body);
         return Response.ok(PathViews.path(path)).tag(PathViews.etag(path.version())).build();
     }
 

@@ -103,9 +103,9 @@ public class PathService {
     }
 
     @Transactional
-    public Path edit(String pathId, Long expectedVersion, int position, JsonNode data) {
+    public Path edit(String pathId, Long expectedVersion, int position, JsonNode body) {
         return change(pathId, expectedVersion, path -> PathEvents.edited(path,
-                PathRules.checkEdit(path, workflowOf(path), position, data), now()));
+                PathRules.checkEditBody(path, workflowOf(path), position, body), now()));
     }
 
     @Transactional

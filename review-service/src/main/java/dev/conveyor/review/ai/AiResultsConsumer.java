@@ -22,6 +22,7 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 public class AiResultsConsumer {
 
     static final String CHANNEL = "ai-results";
+    private static final int ATTEMPTS = 3;
     private static final Logger LOG = Logger.getLogger(AiResultsConsumer.class);
 
     private final Map<String, AiAnswerHandler> handlers;
@@ -40,12 +41,31 @@ public class AiResultsConsumer {
         if (handler == null) {
             return; // another service's origin
         }
+        AiAnswer answer = AiAnswer.of(result);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                handler.apply(answer);
+                return;
+            } catch (RuntimeException e) {
+                // handlers record the failures they can attribute (a bad answer); what reaches here is
+                // infrastructure (e.g. the database), worth a few tries before giving the answer up
+                if (attempt >= ATTEMPTS) {
+                    LOG.errorf(e, "Cannot apply AI result %s (origin %s, request %s) after %d attempts",
+                            result.getTaskId(), result.getOrigin(), result.getReferenceId(), attempt);
+                    return; // one answer must not stop the channel for every other
+                }
+                LOG.warnf("Applying AI result %s failed (attempt %d of %d): %s", result.getTaskId(), attempt,
+                        ATTEMPTS, e.getMessage());
+                pause(attempt);
+            }
+        }
+    }
+
+    private static void pause(int attempt) {
         try {
-            handler.apply(AiAnswer.of(result));
-        } catch (RuntimeException e) {
-            // one bad answer must not stop the channel: the handler records failures it can attribute
-            LOG.errorf(e, "Cannot apply AI result %s (origin %s, request %s)", result.getTaskId(),
-                    result.getOrigin(), result.getReferenceId());
+            Thread.sleep(250L * attempt); // back-off between retries of a failed write, not a test wait
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -8,7 +8,6 @@ import java.util.UUID;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.conveyor.schemas.PathAiStepFailed;
@@ -178,9 +177,5 @@ public final class PathEvents {
     private static String textOrNull(ObjectNode data, String field) {
         var v = data.get(field);
         return v == null || v.isNull() ? null : v.asText();
-    }
-
-    static JsonNodeFactory nodes() {
-        return JsonNodeFactory.instance;
     }
 }

@@ -6,11 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -337,9 +335,5 @@ public class PathRepository {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Unreadable JSON in path_steps", e);
         }
-    }
-
-    static Instant nonNull(Instant i) {
-        return Objects.requireNonNull(i);
     }
 }

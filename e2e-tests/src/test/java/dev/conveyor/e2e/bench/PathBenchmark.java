@@ -182,7 +182,6 @@ public class PathBenchmark {
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(512 * 1024));
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         long produced = 0;
         Instant at = Instant.now();
         try (KafkaProducer<String, PathEvent> producer = new KafkaProducer<>(props, new StringSerializer(),

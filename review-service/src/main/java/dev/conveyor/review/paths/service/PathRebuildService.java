@@ -35,13 +35,15 @@ public class PathRebuildService {
     private final PathRepository paths;
     private final WorkflowRepository workflows;
     private final ResearchWorkflowService workflowService;
+    private final RecentPaths recent;
 
     public PathRebuildService(PathEventLog log, PathRepository paths, WorkflowRepository workflows,
-            ResearchWorkflowService workflowService) {
+            ResearchWorkflowService workflowService, RecentPaths recent) {
         this.log = log;
         this.paths = paths;
         this.workflows = workflows;
         this.workflowService = workflowService;
+        this.recent = recent;
     }
 
     @Transactional
@@ -55,6 +57,7 @@ public class PathRebuildService {
         workflows.insertAll(workflowsById.values());
         paths.insertAll(pathsById.values());
         workflowService.forgetCached();
+        recent.forgetAll();
         long steps = pathsById.values().stream().mapToLong(p -> p.steps().size()).sum();
         long millis = (System.nanoTime() - started) / 1_000_000;
         LOG.infof("Rebuilt %d workflows and %d Paths (%d steps) from %d events in %d ms (%d out-of-sequence skipped)",

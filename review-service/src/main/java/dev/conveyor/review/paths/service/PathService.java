@@ -55,13 +55,15 @@ public class PathService {
     private final ResearchWorkflowService workflows;
     private final PathEventPublisher events;
     private final AiTaskPublisher ai;
+    private final RecentPaths recent;
 
     public PathService(PathRepository paths, ResearchWorkflowService workflows, PathEventPublisher events,
-            AiTaskPublisher ai) {
+            AiTaskPublisher ai, RecentPaths recent) {
         this.paths = paths;
         this.workflows = workflows;
         this.events = events;
         this.ai = ai;
+        this.recent = recent;
     }
 
     @Transactional
@@ -74,6 +76,7 @@ public class PathService {
         events.publish(event);
         Path path = PathEvents.apply(null, event);
         paths.save(null, path);
+        recent.remember(path);
         return path;
     }
 
@@ -140,6 +143,7 @@ public class PathService {
             current = PathEvents.apply(current, event);
         }
         paths.save(path, current);
+        recent.remember(current);
         return current;
     }
 
@@ -164,6 +168,7 @@ public class PathService {
         events.publish(event);
         Path after = PathEvents.apply(current, event);
         paths.save(path, after);
+        recent.remember(after);
         return after.aiRequest(requestId).orElseThrow();
     }
 
@@ -201,7 +206,7 @@ public class PathService {
             LOG.warnf("AI answer %s for unknown Path %s ignored", answer.taskId(), pathId);
             return;
         }
-        Path path = paths.find(pathId).orElseThrow();
+        Path path = recent.at(pathId, version.getAsLong()).orElseGet(() -> paths.find(pathId).orElseThrow());
         Optional<AiStepRequest> request = path.aiRequest(answer.requestId());
         if (request.isEmpty() || request.get().state() != AiStepRequest.State.PENDING) {
             return; // unknown (its Path event was never written) or already applied: idempotent
@@ -219,7 +224,9 @@ public class PathService {
             event = answerAsStep(path, pending, answer.output());
         }
         events.publish(event);
-        paths.save(path, PathEvents.apply(path, event));
+        Path after = PathEvents.apply(path, event);
+        paths.save(path, after);
+        recent.remember(after);
     }
 
     private PathEvent answerAsStep(Path path, AiStepRequest pending, String output) {
@@ -245,6 +252,7 @@ public class PathService {
         events.publish(event);
         Path after = PathEvents.apply(path, event);
         paths.save(path, after);
+        recent.remember(after);
         return after;
     }
 
@@ -256,7 +264,7 @@ public class PathService {
         if (expectedVersion != null && version.getAsLong() != expectedVersion) {
             throw new VersionConflictException(pathId, expectedVersion, version.getAsLong());
         }
-        return paths.find(pathId).orElseThrow();
+        return recent.at(pathId, version.getAsLong()).orElseGet(() -> paths.find(pathId).orElseThrow());
     }
 
     static boolean validUuid(String id) {

@@ -9,7 +9,8 @@ create table research_workflows (
 
 create table paths (
     path_id     uuid primary key,
-    workflow_id uuid        not null references research_workflows (workflow_id),
+    -- deferrable: the rebuild writes Paths partition by partition, their workflows may come later
+    workflow_id uuid        not null references research_workflows (workflow_id) deferrable initially immediate,
     status      text        not null,
     version     bigint      not null,
     created_at  timestamptz not null,

@@ -229,6 +229,8 @@ public class PathRepository {
         try (Connection c = db.getConnection(); var st = c.createStatement()) {
             st.execute("lock table research_workflows, paths, path_steps, path_ai_requests in exclusive mode");
             st.execute("truncate path_ai_requests, path_steps, paths, research_workflows");
+            // Paths are written before their workflows; the reference is checked at commit
+            st.execute("set constraints all deferred");
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot empty the Path tables", e);
         }

@@ -51,18 +51,25 @@ public class PathRebuildService {
         long started = System.nanoTime();
         paths.deleteAll(); // takes the table locks first: no write lands between replay and commit
         Map<String, ResearchWorkflow> workflowsById = new LinkedHashMap<>();
-        Map<String, Path> pathsById = new LinkedHashMap<>();
+        long events = 0;
+        long steps = 0;
+        int pathCount = 0;
         long[] skipped = {0};
-        long events = log.replay(event -> fold(event, workflowsById, pathsById, skipped));
-        workflows.insertAll(workflowsById.values());
-        paths.insertAll(pathsById.values());
+        // one partition at a time: a Path's events are all in one, so memory holds a share of the view
+        for (int partition = 0, n = log.partitions(); partition < n; partition++) {
+            Map<String, Path> pathsById = new LinkedHashMap<>();
+            events += log.replay(partition, event -> fold(event, workflowsById, pathsById, skipped));
+            paths.insertAll(pathsById.values());
+            pathCount += pathsById.size();
+            steps += pathsById.values().stream().mapToLong(p -> p.steps().size()).sum();
+        }
+        workflows.insertAll(workflowsById.values()); // checked against the Paths at commit
         workflowService.forgetCached();
         recent.forgetAll();
-        long steps = pathsById.values().stream().mapToLong(p -> p.steps().size()).sum();
         long millis = (System.nanoTime() - started) / 1_000_000;
         LOG.infof("Rebuilt %d workflows and %d Paths (%d steps) from %d events in %d ms (%d out-of-sequence skipped)",
-                workflowsById.size(), pathsById.size(), steps, events, millis, skipped[0]);
-        return new Rebuilt(events, workflowsById.size(), pathsById.size(), steps, millis);
+                workflowsById.size(), pathCount, steps, events, millis, skipped[0]);
+        return new Rebuilt(events, workflowsById.size(), pathCount, steps, millis);
     }
 
     private static void fold(PathEvent event, Map<String, ResearchWorkflow> workflows, Map<String, Path> paths,

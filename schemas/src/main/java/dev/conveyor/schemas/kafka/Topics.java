@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.apache.kafka.common.serialization.Serdes;
 
+import dev.conveyor.schemas.PathEvent;
 import dev.conveyor.schemas.RecordDeadLettered;
 import dev.conveyor.schemas.RowIngested;
 import dev.conveyor.schemas.RunDirectiveIssued;
@@ -57,6 +58,14 @@ public final class Topics {
     public static final TopicSpec<byte[], RecordDeadLettered> DEAD_LETTER = new TopicSpec<>(
             "conveyor.dead-letter", 1, false, Serdes.ByteArray(), EventSerde.of(RecordDeadLettered.class));
 
+    /**
+     * Research Paths and their workflows of protocols (issue 6), keyed by aggregate id: the record
+     * of truth that review-service materializes and can rebuild its tables from. Never compacted:
+     * every event of a Path is needed to replay it.
+     */
+    public static final TopicSpec<String, PathEvent> PATH_EVENTS = new TopicSpec<>(
+            "conveyor.path-events", STREAM_PARTITIONS, false, Serdes.String(), EventSerde.of(PathEvent.class));
+
     /** Pause, resume, cancel, retry-failed requests for runs (orchestrator REST to its topology). */
     public static final TopicSpec<String, RunLifecycleRequested> RUN_LIFECYCLE = new TopicSpec<>(
             "conveyor.run-lifecycle", STREAM_PARTITIONS, false, Serdes.String(), EventSerde.of(RunLifecycleRequested.class));
@@ -82,7 +91,7 @@ public final class Topics {
 
     public static final List<TopicSpec<?, ?>> ALL = List.of(
             SOURCE_ROWS, SOURCE_ROWS_JSON, WORKFLOW_DEFINITIONS, RUN_COMMANDS, LLM_TASKS, LLM_RESULTS, RUN_CONTROLS,
-            DEAD_LETTER, RUN_LIFECYCLE, RUN_DIRECTIVES, RUN_REPORTS, SOURCE_ROW_COUNTS, RUN_COMPLETED);
+            DEAD_LETTER, RUN_LIFECYCLE, RUN_DIRECTIVES, RUN_REPORTS, SOURCE_ROW_COUNTS, RUN_COMPLETED, PATH_EVENTS);
 
     private Topics() {
     }

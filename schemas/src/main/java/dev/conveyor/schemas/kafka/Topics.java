@@ -5,6 +5,7 @@ import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 
 import dev.conveyor.schemas.RecordDeadLettered;
+import dev.conveyor.schemas.ReviewSessionEventAppended;
 import dev.conveyor.schemas.RowIngested;
 import dev.conveyor.schemas.RunHalted;
 import dev.conveyor.schemas.RunRequested;
@@ -44,8 +45,14 @@ public final class Topics {
     public static final TopicSpec<byte[], RecordDeadLettered> DEAD_LETTER = new TopicSpec<>(
             "conveyor.dead-letter", 1, false, Serdes.ByteArray(), EventSerde.of(RecordDeadLettered.class));
 
+    /** Dataset review sessions' event logs, kept forever: review-service rebuilds its view from them. */
+    public static final TopicSpec<String, ReviewSessionEventAppended> REVIEW_SESSION_EVENTS = new TopicSpec<>(
+            "conveyor.review-session-events", STREAM_PARTITIONS, false, Serdes.String(),
+            EventSerde.of(ReviewSessionEventAppended.class));
+
     public static final List<TopicSpec<?, ?>> ALL = List.of(
-            SOURCE_ROWS, WORKFLOW_DEFINITIONS, RUN_COMMANDS, LLM_TASKS, LLM_RESULTS, RUN_CONTROLS, DEAD_LETTER);
+            SOURCE_ROWS, WORKFLOW_DEFINITIONS, RUN_COMMANDS, LLM_TASKS, LLM_RESULTS, RUN_CONTROLS, DEAD_LETTER,
+            REVIEW_SESSION_EVENTS);
 
     private Topics() {
     }

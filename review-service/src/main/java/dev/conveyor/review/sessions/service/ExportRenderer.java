@@ -46,7 +46,7 @@ public final class ExportRenderer {
         return switch (format) {
             case JSON -> new Rendered(json(s, type, t), "application/json", base + ".json");
             case MARKDOWN -> new Rendered(markdown(t).getBytes(StandardCharsets.UTF_8), "text/markdown", base + ".md");
-            case CSV -> new Rendered(csv(t).getBytes(StandardCharsets.UTF_8), "text/csv", base + ".csv");
+            case CSV -> new Rendered(csv(s.sessionId, t).getBytes(StandardCharsets.UTF_8), "text/csv", base + ".csv");
             case PDF -> new Rendered(pdf(t), "application/pdf", base + ".pdf");
         };
     }
@@ -138,11 +138,13 @@ public final class ExportRenderer {
         return b.toString();
     }
 
-    private static String csv(Table t) {
-        StringBuilder b = new StringBuilder();
+    /** Rows only, each with the session id, so exports of several sessions concatenate. */
+    private static String csv(String sessionId, Table t) {
+        StringBuilder b = new StringBuilder("session_id,");
         b.append(String.join(",", t.header().stream().map(ExportRenderer::csvCell).toList())).append("\r\n");
         for (List<String> row : t.rows()) {
-            b.append(String.join(",", row.stream().map(ExportRenderer::csvCell).toList())).append("\r\n");
+            b.append(sessionId).append(',')
+                    .append(String.join(",", row.stream().map(ExportRenderer::csvCell).toList())).append("\r\n");
         }
         return b.toString();
     }

@@ -70,6 +70,13 @@ public class ReviewSessionResource {
         return Response.ok(SessionJson.write(items)).build();
     }
 
+    /** The enums of the API and their values. */
+    @GET
+    @Path("/vocabulary")
+    public Response vocabulary() {
+        return Response.ok(SessionJson.write(SessionVocabulary.all())).build();
+    }
+
     @POST
     public Response create(SessionRequests.CreateSession req) {
         DatasetReviewSession s = sessions.create(user(), req);

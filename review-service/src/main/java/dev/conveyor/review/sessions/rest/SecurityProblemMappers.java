@@ -4,13 +4,18 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
 import dev.conveyor.common.rest.Problem;
 import dev.conveyor.common.rest.ProblemMappers;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 
-/** A missing or invalid bearer token answers 401 as a problem naming the Authorization header. */
+/**
+ * Security and body errors as problem documents: a missing or invalid bearer token answers 401
+ * naming the Authorization header.
+ */
 public final class SecurityProblemMappers {
 
     private SecurityProblemMappers() {
@@ -35,6 +40,18 @@ public final class SecurityProblemMappers {
         @Override
         public Response toResponse(AuthenticationFailedException e) {
             return unauthorized("the bearer token is not valid");
+        }
+    }
+
+    /**
+     * Quarkus maps a refused property with its own, more specific mapper (plain JSON); this keeps
+     * it a problem document naming the property.
+     */
+    @Provider
+    public static class UnknownProperty implements ExceptionMapper<UnrecognizedPropertyException> {
+        @Override
+        public Response toResponse(UnrecognizedPropertyException e) {
+            return new ProblemMappers.JsonMapper().toResponse(e);
         }
     }
 

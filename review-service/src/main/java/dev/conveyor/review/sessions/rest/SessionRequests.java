@@ -1,7 +1,5 @@
 package dev.conveyor.review.sessions.rest;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-
 import dev.conveyor.review.sessions.AnswerKind;
 import dev.conveyor.review.sessions.ArtifactFormat;
 import dev.conveyor.review.sessions.ArtifactType;
@@ -15,39 +13,33 @@ import dev.conveyor.review.sessions.UserFeedback;
 
 /**
  * Request bodies of the sessions API; property names are the seed's (snake_case). Unknown
- * properties are refused, so a derived field such as {@code readiness_state} cannot be sent.
+ * properties are refused ({@link StrictRequests}), so a derived field such as {@code readiness_state}
+ * cannot be sent.
  */
 public final class SessionRequests {
 
     private SessionRequests() {
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = false)
     public record CreateSession(String environmentId, SourceKind sourceKind, String sourceInput) {
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = false)
     public record ChangeStatus(SessionStatus status) {
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = false)
     public record AddCollaborator(CollaboratorRole role) {
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = false)
     public record EditProfile(String businessSummary, String description, BusinessSummarySource businessSummarySource) {
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = false)
     public record ResolveFinding(ResolutionState resolutionState, String resolutionNote) {
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = false)
     public record EditField(String verboseName, String description, String displayFormat) {
     }
 
     /** {@code user_feedback}: up, down, or null to withdraw it. */
-    @JsonIgnoreProperties(ignoreUnknown = false)
     public record FieldFeedback(UserFeedback userFeedback) {
     }
 
@@ -55,16 +47,13 @@ public final class SessionRequests {
      * A semantic source: {@code uploaded_file} with {@code format} (csv or json) and {@code content};
      * {@code reference_dataset} with {@code dataset_id} in the session's environment.
      */
-    @JsonIgnoreProperties(ignoreUnknown = false)
     public record AddSemanticSource(SemanticSourceType sourceType, String displayName, String format, String content,
             Integer datasetId) {
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = false)
     public record AnswerQuestion(AnswerKind answerKind, String answerValue) {
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = false)
     public record CreateExport(ArtifactType artifactType, ArtifactFormat format) {
     }
 }

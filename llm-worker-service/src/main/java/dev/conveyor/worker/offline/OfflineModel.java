@@ -92,6 +92,13 @@ public final class OfflineModel {
         return new Classification(best, scores);
     }
 
+    /** Cosine similarity of two texts' embeddings, from -1 to 1 (Path steps: protocols by relevance). */
+    public double similarity(String a, String b) {
+        requireText(a);
+        requireText(b);
+        return dot(embed(a.strip()), embed(b.strip()));
+    }
+
     /** {@link #summarize(String, int)} with one sentence. */
     public String summarize(String text) {
         return summarize(text, 1);

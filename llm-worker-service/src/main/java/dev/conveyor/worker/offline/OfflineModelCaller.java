@@ -24,9 +24,11 @@ public final class OfflineModelCaller implements ModelCaller {
             + "extractive summaries. Set CONVEYOR_LLM_BASE_URL (and CONVEYOR_LLM_MODEL) or OPENAI_API_KEY";
 
     private final OfflineModel model;
+    private final OfflinePathSteps pathSteps;
 
     public OfflineModelCaller(OfflineModel model) {
         this.model = model;
+        this.pathSteps = new OfflinePathSteps(model);
     }
 
     @Override
@@ -35,6 +37,9 @@ public final class OfflineModelCaller implements ModelCaller {
         String text = text(process, request.inputs());
         if (process.getType() == ProcessType.CLASSIFY) {
             return reply(model.classify(text, process.getLabels()).label());
+        }
+        if (OfflinePathSteps.serves(request)) {
+            return reply(pathSteps.answer(request));
         }
         if (process.getType() == ProcessType.GENERATE && isSummary(process)) {
             return reply(model.summarize(text, 1));

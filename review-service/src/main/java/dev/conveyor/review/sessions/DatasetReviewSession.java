@@ -38,6 +38,7 @@ public class DatasetReviewSession {
     public List<SemanticFieldEntry> fields = new ArrayList<>();
     public ClarificationSession clarification;
     public List<ExportArtifact> exports = new ArrayList<>();
+    public List<AiRequest> aiRequests = new ArrayList<>();
 
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isReadOnly() {

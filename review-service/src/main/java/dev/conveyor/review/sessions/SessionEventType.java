@@ -22,6 +22,7 @@ public final class SessionEventType {
     public static final String CLARIFICATION_ADVANCED = "clarification_advanced";
     public static final String EXPORT_CREATED = "export_created";
     public static final String AI_REQUESTED = "ai_requested";
+    public static final String AI_ANSWERED = "ai_answered";
 
     private SessionEventType() {
     }

@@ -106,7 +106,17 @@ public final class SessionProjector {
             }
             case EXPORT_CREATED -> s.exports.add(SessionJson.read(p.get("artifact"), ExportArtifact.class));
             case AI_REQUESTED -> {
-                // recorded for the audit trail; the answer arrives as a field, profile or clarification event
+                AiRequest r = SessionJson.read(p.get("request"), AiRequest.class);
+                upsert(s.aiRequests, r, x -> x.requestId);
+                s.activeTaskId = r.taskId;
+            }
+            case AI_ANSWERED -> {
+                AiRequest r = SessionJson.read(p.get("request"), AiRequest.class);
+                upsert(s.aiRequests, r, x -> x.requestId);
+                if (r.taskId.equals(s.activeTaskId)) {
+                    s.activeTaskId = s.aiRequests.stream().filter(x -> "requested".equals(x.status))
+                            .map(x -> x.taskId).reduce((a, b) -> b).orElse(null);
+                }
             }
             default -> throw new IllegalStateException("unknown session event type " + e.type());
         }

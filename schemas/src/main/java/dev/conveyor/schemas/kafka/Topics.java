@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.apache.kafka.common.serialization.Serdes;
 
+import dev.conveyor.schemas.PathEvent;
 import dev.conveyor.schemas.RecordDeadLettered;
 import dev.conveyor.schemas.ReviewSessionEventAppended;
 import dev.conveyor.schemas.RowIngested;
@@ -45,6 +46,14 @@ public final class Topics {
     public static final TopicSpec<byte[], RecordDeadLettered> DEAD_LETTER = new TopicSpec<>(
             "conveyor.dead-letter", 1, false, Serdes.ByteArray(), EventSerde.of(RecordDeadLettered.class));
 
+    /**
+     * Research Paths and their workflows of protocols (issue 6), keyed by aggregate id: the record
+     * of truth that review-service materializes and can rebuild its tables from. Never compacted:
+     * every event of a Path is needed to replay it.
+     */
+    public static final TopicSpec<String, PathEvent> PATH_EVENTS = new TopicSpec<>(
+            "conveyor.path-events", STREAM_PARTITIONS, false, Serdes.String(), EventSerde.of(PathEvent.class));
+
     /** Dataset review sessions' event logs, kept forever: review-service rebuilds its view from them. */
     public static final TopicSpec<String, ReviewSessionEventAppended> REVIEW_SESSION_EVENTS = new TopicSpec<>(
             "conveyor.review-session-events", STREAM_PARTITIONS, false, Serdes.String(),
@@ -52,7 +61,7 @@ public final class Topics {
 
     public static final List<TopicSpec<?, ?>> ALL = List.of(
             SOURCE_ROWS, WORKFLOW_DEFINITIONS, RUN_COMMANDS, LLM_TASKS, LLM_RESULTS, RUN_CONTROLS, DEAD_LETTER,
-            REVIEW_SESSION_EVENTS);
+            PATH_EVENTS, REVIEW_SESSION_EVENTS);
 
     private Topics() {
     }

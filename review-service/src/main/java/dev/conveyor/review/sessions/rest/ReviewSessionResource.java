@@ -28,6 +28,7 @@ import dev.conveyor.review.sessions.repository.ReviewSessionRepository;
 import dev.conveyor.review.sessions.service.ClarificationService;
 import dev.conveyor.review.sessions.service.ReviewSessionService;
 import dev.conveyor.review.sessions.service.SemanticSourceService;
+import dev.conveyor.review.sessions.service.SessionAiService;
 import dev.conveyor.review.sessions.service.SessionCommandRunner;
 import dev.conveyor.review.sessions.service.SessionExportService;
 import dev.conveyor.review.sessions.service.SessionProblems;
@@ -50,9 +51,12 @@ public class ReviewSessionResource {
     private final SemanticSourceService sources;
     private final ClarificationService clarification;
     private final SessionExportService exports;
+    private final SessionAiService ai;
 
     public ReviewSessionResource(JsonWebToken jwt, SessionCommandRunner runner, ReviewSessionService sessions,
-            SemanticSourceService sources, ClarificationService clarification, SessionExportService exports) {
+            SemanticSourceService sources, ClarificationService clarification, SessionExportService exports,
+            SessionAiService ai) {
+        this.ai = ai;
         this.jwt = jwt;
         this.runner = runner;
         this.sessions = sessions;
@@ -203,6 +207,17 @@ public class ReviewSessionResource {
     public Response answer(@PathParam("id") String id, @PathParam("questionId") String questionId,
             @HeaderParam("If-Match") String ifMatch, SessionRequests.AnswerQuestion req) {
         return ok(clarification.answer(id, user(), version(ifMatch), questionId, req));
+    }
+
+    /** Asks the LLM workers for {@code business_summary} or {@code field_proposals}; the answer lands later. */
+    @POST
+    @Path("/{id}/ai-requests")
+    public Response requestAi(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
+            SessionRequests.RequestAi req) {
+        if (req == null || req.processName() == null) {
+            throw SessionProblems.badRequest("process_name", "is required: business_summary or field_proposals");
+        }
+        return session(Response.accepted(), ai.request(id, user(), version(ifMatch), req.processName()));
     }
 
     @POST

@@ -54,6 +54,10 @@ public final class SessionRequests {
     public record AnswerQuestion(AnswerKind answerKind, String answerValue) {
     }
 
+    /** {@code process_name}: business_summary or field_proposals. */
+    public record RequestAi(String processName) {
+    }
+
     public record CreateExport(ArtifactType artifactType, ArtifactFormat format) {
     }
 }

@@ -112,6 +112,30 @@ public class SessionCommandRunner {
         return r.session();
     }
 
+    /**
+     * A change the system makes on its own (an AI answer arriving): no caller to check, and a
+     * closed session takes nothing. Returns null when the session does not exist.
+     */
+    public DatasetReviewSession runAsSystem(String sessionId, String actor,
+            Function<DatasetReviewSession, List<Change>> decide) {
+        Result r = QuarkusTransaction.requiringNew().call(() -> {
+            DatasetReviewSession s = repository.lock(parse(sessionId)).orElse(null);
+            if (s == null || s.isReadOnly()) {
+                return new Result(s, List.of());
+            }
+            String members = SessionJson.write(s.collaborators);
+            List<SessionEvent> events = new ArrayList<>();
+            s = decideAndApply(s, decide, actor, events);
+            if (!events.isEmpty()) {
+                repository.save(s, false, !members.equals(SessionJson.write(s.collaborators)));
+                repository.append(events);
+            }
+            return new Result(s, events);
+        });
+        publisher.publish(r.events());
+        return r.session();
+    }
+
     private DatasetReviewSession decideAndApply(DatasetReviewSession s, Function<DatasetReviewSession, List<Change>> decide,
             String actor, List<SessionEvent> events) {
         Instant now = SessionClock.now();

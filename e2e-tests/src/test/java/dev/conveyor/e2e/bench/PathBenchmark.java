@@ -1,0 +1,268 @@
+package dev.conveyor.e2e.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.conveyor.local.Database;
+import dev.conveyor.local.LocalStack;
+import dev.conveyor.schemas.PathEvent;
+import dev.conveyor.schemas.PathStarted;
+import dev.conveyor.schemas.PathStepAppended;
+import dev.conveyor.schemas.kafka.Topics;
+
+/**
+ * Research Paths (issue 6) on one review-service instance, packaged, against the embedded broker
+ * and PostgreSQL: (1) appends per second with p50/p99 latency, many clients each appending to its
+ * own Paths with If-Match; (2) rebuilding the view from conveyor.path-events holding
+ * {@code bench.paths.rebuild} Paths of {@code bench.paths.steps} steps.
+ *
+ * <p>Not part of {@code ./mvnw verify}: {@code ./mvnw -B -pl e2e-tests -Pbenchmark verify
+ * -Dit.test=PathBenchmark} after the services are packaged. Knobs: bench.paths.appends (20000),
+ * bench.paths.clients (32), bench.paths.rebuild (10000), bench.paths.steps (50).
+ */
+public class PathBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String WORKFLOW = """
+            {"name": "bench", "protocols_info": [
+             {"protocol_index": 0, "protocol_id": "a", "protocol_version": "1", "airalogy_protocol_id": null,
+              "protocol_data": {"markdown": "# A", "model": null, "assigner": null,
+                "field_json_schema": {"type": "object", "properties": {"t": {"type": "number"}}}}},
+             {"protocol_index": 1, "protocol_id": "b", "protocol_version": "1", "airalogy_protocol_id": null,
+              "protocol_data": {"markdown": "# B", "model": null, "assigner": null,
+                "field_json_schema": {"type": "object"}}},
+             {"protocol_index": 2, "protocol_id": "c", "protocol_version": "1", "airalogy_protocol_id": null,
+              "protocol_data": {"markdown": "# C", "model": null, "assigner": null,
+                "field_json_schema": {"type": "object"}}}]}""";
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @Test
+    void pathAppendsAndRebuild() throws Exception {
+        int appends = Integer.getInteger("bench.paths.appends", 20_000);
+        int clients = Integer.getInteger("bench.paths.clients", 32);
+        int rebuildPaths = Integer.getInteger("bench.paths.rebuild", 10_000);
+        int stepsPerPath = Integer.getInteger("bench.paths.steps", 50);
+        Path root = Path.of(System.getProperty("conveyor.repo.root", "..")).toAbsolutePath().normalize();
+        try (LocalStack stack = LocalStack.start(root, Optional.empty(), Database.embedded(),
+                root.resolve("e2e-tests/target/path-bench"), System.out::println)) {
+            String review = stack.service(LocalStack.REVIEW).url();
+            String workflowId = send("POST", review + "/research-workflows", null, WORKFLOW).body().path("workflow_id")
+                    .asText();
+
+            // warm-up, then the measured run
+            appendRun(review, workflowId, Math.max(clients * 20, appends / 10), clients);
+            AppendFigures figures = appendRun(review, workflowId, appends, clients);
+            System.out.printf(Locale.ROOT, "PATH APPENDS: %d appends by %d clients in %.2f s = %.0f appends/s; "
+                    + "p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", figures.count(), clients, figures.seconds(),
+                    figures.count() / figures.seconds(), figures.p50(), figures.p99(), figures.max());
+
+            long produced = produceRebuildHistory(stack.bootstrapServers(), workflowId, rebuildPaths, stepsPerPath);
+            long started = System.nanoTime();
+            JsonNode rebuilt = send("POST", review + "/admin/paths/rebuild", null, null).body();
+            double seconds = (System.nanoTime() - started) / 1e9;
+            long events = rebuilt.path("events").asLong();
+            System.out.printf(Locale.ROOT, "PATH REBUILD: %d events (%d produced for %d Paths of %d steps) -> %d Paths, "
+                    + "%d steps in %.2f s = %.0f events/s (server-side %d ms)%n", events, produced, rebuildPaths,
+                    stepsPerPath, rebuilt.path("paths").asLong(), rebuilt.path("steps").asLong(), seconds,
+                    events / seconds, rebuilt.path("millis").asLong());
+            assertThat(rebuilt.path("paths").asLong()).isGreaterThanOrEqualTo(rebuildPaths);
+        }
+    }
+
+    record AppendFigures(int count, double seconds, double p50, double p99, double max) {
+    }
+
+    /** Each client appends to Paths of its own, starting a new one when a Path has 50 steps. */
+    private AppendFigures appendRun(String review, String workflowId, int total, int clients) throws Exception {
+        AtomicLong remaining = new AtomicLong(total);
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>(total));
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long start = System.nanoTime();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            futures.add(pool.submit(() -> {
+                PathCursor cursor = null;
+                while (remaining.getAndDecrement() > 0) {
+                    if (cursor == null || cursor.steps >= 50) {
+                        Reply started = send("POST", review + "/paths", null, "{\"workflow_id\": \"" + workflowId + "\"}");
+                        cursor = new PathCursor(review + "/paths/" + started.body().path("path_id").asText(),
+                                started.etag());
+                    }
+                    String step = cursor.nextStep();
+                    long t0 = System.nanoTime();
+                    Reply r = send("POST", cursor.url + "/steps", cursor.etag, step);
+                    latencies.add(System.nanoTime() - t0);
+                    cursor.etag = r.etag();
+                    cursor.steps++;
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get(30, TimeUnit.MINUTES);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        List<Long> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        return new AppendFigures(sorted.size(), seconds, ms(sorted, 0.50), ms(sorted, 0.99), ms(sorted, 1.0));
+    }
+
+    /** Where a client is in its Path: goal, strategy, then stages of next protocol, values, record, conclusion. */
+    private static final class PathCursor {
+        final String url;
+        String etag;
+        int steps;
+        int stage;
+
+        PathCursor(String url, String etag) {
+            this.url = url;
+            this.etag = etag;
+        }
+
+        String nextStep() {
+            if (steps == 0) {
+                return "{\"step\": \"add_research_goal\", \"mode\": \"user\", \"data\": {\"goal\": \"bench\"}}";
+            }
+            if (steps == 1) {
+                return "{\"step\": \"add_research_strategy\", \"mode\": \"user\", \"data\": {\"researchable\": true, "
+                        + "\"strategy\": \"s\"}}";
+            }
+            int inStage = (steps - 2) % 4;
+            if (inStage == 0) {
+                stage++;
+            }
+            int protocol = (stage - 1) % 3;
+            return switch (inStage) {
+                case 0 -> "{\"step\": \"add_next_protocol\", \"mode\": \"user\", \"data\": {\"end_path\": false, "
+                        + "\"protocol_index\": " + protocol + "}}";
+                case 1 -> "{\"step\": \"add_initial_values_for_fields_in_next_protocol\", \"mode\": \"user\", "
+                        + "\"data\": {\"values\": {\"t\": " + stage + "}}}";
+                case 2 -> "{\"step\": \"record_protocol\", \"mode\": \"user\", \"data\": {\"protocol_index\": "
+                        + protocol + ", \"record_id\": \"" + UUID.randomUUID() + "\", \"record_version\": 1, "
+                        + "\"airalogy_record_id\": \"airalogy.id.record.x.v.1\"}}";
+                default -> "{\"step\": \"add_phased_research_conclusion\", \"mode\": \"user\", \"data\": "
+                        + "{\"conclusion\": \"stage " + stage + "\"}}";
+            };
+        }
+    }
+
+    /** Writes the events of Paths in the shape the service writes them (started, then appended steps). */
+    private static long produceRebuildHistory(String bootstrap, String workflowId, int paths, int steps) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(512 * 1024));
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        long produced = 0;
+        Instant at = Instant.now();
+        try (KafkaProducer<String, PathEvent> producer = new KafkaProducer<>(props, new StringSerializer(),
+                Topics.PATH_EVENTS.valueSerde().serializer())) {
+            for (int p = 0; p < paths; p++) {
+                String id = UUID.randomUUID().toString();
+                long version = 1;
+                producer.send(new ProducerRecord<>(Topics.PATH_EVENTS.name(), id, event(id, version, at,
+                        "waiting_for_research_goal", new PathStarted(workflowId))));
+                produced++;
+                PathCursor cursor = new PathCursor("", "");
+                for (int s = 0; s < steps; s++) {
+                    JsonNode step = read(cursor.nextStep());
+                    String status = statusAfter(step);
+                    int pathIndex = step.path("step").asText().startsWith("add_research") ? 0 : cursor.stage;
+                    JsonNode data = step.path("data");
+                    if (data.has("goal") || data.has("end_path") || data.has("values") || data.has("researchable")) {
+                        ((com.fasterxml.jackson.databind.node.ObjectNode) data).putNull("thought");
+                    }
+                    producer.send(new ProducerRecord<>(Topics.PATH_EVENTS.name(), id, event(id, ++version, at, status,
+                            new PathStepAppended(s, step.path("step").asText(), pathIndex, "user", data.toString(),
+                                    null))));
+                    cursor.steps++;
+                    produced++;
+                }
+            }
+            producer.flush();
+        }
+        return produced;
+    }
+
+    private static String statusAfter(JsonNode step) {
+        return switch (step.path("step").asText()) {
+            case "add_research_goal" -> "waiting_for_research_strategy";
+            case "add_research_strategy", "add_phased_research_conclusion" -> "waiting_for_next_protocol";
+            case "add_next_protocol" -> "waiting_for_initial_values_for_fields_in_next_protocol";
+            case "add_initial_values_for_fields_in_next_protocol" -> "waiting_for_record";
+            case "record_protocol" -> "waiting_for_phased_research_conclusion";
+            default -> throw new IllegalArgumentException(step.toString());
+        };
+    }
+
+    private static PathEvent event(String id, long version, Instant at, String status, Object change) {
+        return PathEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setAggregateId(id).setVersion(version)
+                .setOccurredAt(at).setStatusAfter(status).setChange(change).build();
+    }
+
+    private static double ms(List<Long> sortedNanos, double q) {
+        if (sortedNanos.isEmpty()) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(q * sortedNanos.size()) - 1;
+        return sortedNanos.get(Math.max(0, Math.min(rank, sortedNanos.size() - 1))) / 1e6;
+    }
+
+    private record Reply(JsonNode body, String etag) {
+    }
+
+    private Reply send(String method, String url, String ifMatch, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(10))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (ifMatch != null) {
+            request.header("If-Match", ifMatch);
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException(method + " " + url + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return new Reply(response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body()),
+                response.headers().firstValue("ETag").orElse(null));
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}

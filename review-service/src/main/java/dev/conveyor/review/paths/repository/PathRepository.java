@@ -1,0 +1,345 @@
+package dev.conveyor.review.paths.repository;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.conveyor.review.paths.AiStepRequest;
+import dev.conveyor.review.paths.Path;
+import dev.conveyor.review.paths.PathStatus;
+import dev.conveyor.review.paths.PathStep;
+import dev.conveyor.review.paths.StepMode;
+import dev.conveyor.review.paths.StepType;
+
+/**
+ * The materialized Paths: paths, path_steps, path_ai_requests. Plain JDBC in the caller's
+ * transaction: a write stores what changed between two states of a Path, a rebuild stores whole
+ * Paths in batches.
+ */
+@ApplicationScoped
+public class PathRepository {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DataSource db;
+
+    public PathRepository(DataSource db) {
+        this.db = db;
+    }
+
+    /** Locks the Path's row for the rest of the transaction and returns its version, if it exists. */
+    public OptionalLong lockVersion(String pathId) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("select version from paths where path_id = ? for update")) {
+            ps.setObject(1, UUID.fromString(pathId));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot lock Path " + pathId, e);
+        }
+    }
+
+    public Optional<Path> find(String pathId) {
+        UUID id = UUID.fromString(pathId);
+        try (Connection c = db.getConnection()) {
+            Path head;
+            try (PreparedStatement ps = c.prepareStatement("select * from paths where path_id = ?")) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    head = head(rs);
+                }
+            }
+            List<PathStep> steps = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select * from path_steps where path_id = ? order by position")) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        steps.add(new PathStep(rs.getInt("position"), StepType.fromWire(rs.getString("step")).orElseThrow(),
+                                rs.getInt("path_index"), StepMode.fromWire(rs.getString("mode")).orElseThrow(),
+                                json(rs.getString("data")), json(rs.getString("ai_original"))));
+                    }
+                }
+            }
+            List<AiStepRequest> requests = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select * from path_ai_requests where path_id = ? order by requested_at, request_id")) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Timestamp finished = rs.getTimestamp("finished_at");
+                        int position = rs.getInt("position");
+                        Integer at = rs.wasNull() ? null : position;
+                        requests.add(new AiStepRequest(rs.getObject("request_id").toString(),
+                                rs.getObject("task_id").toString(), StepType.fromWire(rs.getString("step")).orElseThrow(),
+                                PathStatus.fromWire(rs.getString("for_status")).orElseThrow(),
+                                AiStepRequest.State.valueOf(rs.getString("state").toUpperCase(java.util.Locale.ROOT)),
+                                rs.getString("reason"), at,
+                                rs.getTimestamp("requested_at").toInstant(),
+                                finished == null ? null : finished.toInstant()));
+                    }
+                }
+            }
+            return Optional.of(new Path(head.id(), head.workflowId(), head.status(), head.version(), steps, requests,
+                    head.createdAt(), head.updatedAt()));
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read Path " + pathId, e);
+        }
+    }
+
+    /** A page of Paths (without their steps), filtered by status and workflow when given. */
+    public List<Path> page(PathStatus status, String workflowId, int page, int size) {
+        StringBuilder sql = new StringBuilder("select * from paths where true");
+        List<Object> args = new ArrayList<>();
+        filter(status, workflowId, sql, args);
+        sql.append(" order by created_at, path_id limit ? offset ?");
+        args.add(size);
+        args.add((long) page * size);
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+            List<Path> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(head(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot list Paths", e);
+        }
+    }
+
+    public long count(PathStatus status, String workflowId) {
+        StringBuilder sql = new StringBuilder("select count(*) from paths where true");
+        List<Object> args = new ArrayList<>();
+        filter(status, workflowId, sql, args);
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot count Paths", e);
+        }
+    }
+
+    /** Stores {@code after}, writing only what differs from {@code before} (null: a new Path). */
+    public void save(Path before, Path after) {
+        try (Connection c = db.getConnection()) {
+            if (before == null) {
+                insertHeads(c, List.of(after));
+            } else {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "update paths set status = ?, version = ?, updated_at = ? where path_id = ?")) {
+                    ps.setString(1, after.status().wire());
+                    ps.setLong(2, after.version());
+                    ps.setTimestamp(3, Timestamp.from(after.updatedAt()));
+                    ps.setObject(4, UUID.fromString(after.id()));
+                    ps.executeUpdate();
+                }
+            }
+            List<PathStep> newSteps = new ArrayList<>();
+            List<PathStep> changedSteps = new ArrayList<>();
+            int known = before == null ? 0 : before.steps().size();
+            for (PathStep s : after.steps()) {
+                if (s.position() >= known) {
+                    newSteps.add(s);
+                } else if (!s.equals(before.steps().get(s.position()))) {
+                    changedSteps.add(s);
+                }
+            }
+            insertSteps(c, after.id(), newSteps);
+            if (!changedSteps.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("update path_steps set mode = ?, data = ?, "
+                        + "ai_original = ? where path_id = ? and position = ?")) {
+                    for (PathStep s : changedSteps) {
+                        ps.setString(1, s.mode().wire());
+                        ps.setString(2, s.data().toString());
+                        ps.setString(3, s.aiOriginal() == null ? null : s.aiOriginal().toString());
+                        ps.setObject(4, UUID.fromString(after.id()));
+                        ps.setInt(5, s.position());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+            List<AiStepRequest> changedRequests = after.aiRequests().stream()
+                    .filter(r -> before == null || !before.aiRequests().contains(r)).toList();
+            upsertRequests(c, after.id(), changedRequests);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot store Path " + after.id(), e);
+        }
+    }
+
+    /** Stores whole Paths in batches (rebuild): heads first, then steps and AI requests. */
+    public void insertAll(Collection<Path> paths) {
+        try (Connection c = db.getConnection()) {
+            insertHeads(c, paths);
+            try (PreparedStatement ps = c.prepareStatement(STEP_INSERT)) {
+                int pending = 0;
+                for (Path p : paths) {
+                    for (PathStep s : p.steps()) {
+                        bindStep(ps, p.id(), s);
+                        ps.addBatch();
+                        if (++pending % 5_000 == 0) {
+                            ps.executeBatch();
+                        }
+                    }
+                }
+                ps.executeBatch();
+            }
+            for (Path p : paths) {
+                if (!p.aiRequests().isEmpty()) {
+                    upsertRequests(c, p.id(), p.aiRequests());
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot store rebuilt Paths", e);
+        }
+    }
+
+    /** Empties the view (rebuild), holding writers off until the transaction ends. */
+    public void deleteAll() {
+        try (Connection c = db.getConnection(); var st = c.createStatement()) {
+            st.execute("lock table research_workflows, paths, path_steps, path_ai_requests in exclusive mode");
+            st.execute("truncate path_ai_requests, path_steps, paths, research_workflows");
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot empty the Path tables", e);
+        }
+    }
+
+    private static final String STEP_INSERT = "insert into path_steps (path_id, position, step, path_index, mode, "
+            + "data, ai_original) values (?, ?, ?, ?, ?, ?, ?)";
+
+    private static void insertSteps(Connection c, String pathId, List<PathStep> steps) throws SQLException {
+        if (steps.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(STEP_INSERT)) {
+            for (PathStep s : steps) {
+                bindStep(ps, pathId, s);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void bindStep(PreparedStatement ps, String pathId, PathStep s) throws SQLException {
+        ps.setObject(1, UUID.fromString(pathId));
+        ps.setInt(2, s.position());
+        ps.setString(3, s.step().wire());
+        ps.setInt(4, s.pathIndex());
+        ps.setString(5, s.mode().wire());
+        ps.setString(6, s.data().toString());
+        ps.setString(7, s.aiOriginal() == null ? null : s.aiOriginal().toString());
+    }
+
+    private static void insertHeads(Connection c, Collection<Path> paths) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("insert into paths (path_id, workflow_id, status, version, "
+                + "created_at, updated_at) values (?, ?, ?, ?, ?, ?)")) {
+            int pending = 0;
+            for (Path p : paths) {
+                ps.setObject(1, UUID.fromString(p.id()));
+                ps.setObject(2, UUID.fromString(p.workflowId()));
+                ps.setString(3, p.status().wire());
+                ps.setLong(4, p.version());
+                ps.setTimestamp(5, Timestamp.from(p.createdAt()));
+                ps.setTimestamp(6, Timestamp.from(p.updatedAt()));
+                ps.addBatch();
+                if (++pending % 5_000 == 0) {
+                    ps.executeBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void upsertRequests(Connection c, String pathId, List<AiStepRequest> requests) throws SQLException {
+        if (requests.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("insert into path_ai_requests (request_id, path_id, task_id, "
+                + "step, for_status, state, reason, position, requested_at, finished_at) "
+                + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (request_id) do update set state = excluded.state, "
+                + "reason = excluded.reason, position = excluded.position, finished_at = excluded.finished_at")) {
+            for (AiStepRequest r : requests) {
+                ps.setObject(1, UUID.fromString(r.requestId()));
+                ps.setObject(2, UUID.fromString(pathId));
+                ps.setObject(3, UUID.fromString(r.taskId()));
+                ps.setString(4, r.step().wire());
+                ps.setString(5, r.forStatus().wire());
+                ps.setString(6, r.state().wire());
+                ps.setString(7, r.reason());
+                if (r.position() == null) {
+                    ps.setNull(8, Types.INTEGER);
+                } else {
+                    ps.setInt(8, r.position());
+                }
+                ps.setTimestamp(9, Timestamp.from(r.requestedAt()));
+                ps.setTimestamp(10, r.finishedAt() == null ? null : Timestamp.from(r.finishedAt()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void filter(PathStatus status, String workflowId, StringBuilder sql, List<Object> args) {
+        if (status != null) {
+            sql.append(" and status = ?");
+            args.add(status.wire());
+        }
+        if (workflowId != null) {
+            sql.append(" and workflow_id = ?");
+            args.add(UUID.fromString(workflowId));
+        }
+    }
+
+    private static Path head(ResultSet rs) throws SQLException {
+        return new Path(rs.getObject("path_id").toString(), rs.getObject("workflow_id").toString(),
+                PathStatus.fromWire(rs.getString("status")).orElseThrow(), rs.getLong("version"), List.of(), List.of(),
+                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
+    }
+
+    private static ObjectNode json(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return (ObjectNode) JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Unreadable JSON in path_steps", e);
+        }
+    }
+
+    static Instant nonNull(Instant i) {
+        return Objects.requireNonNull(i);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.conveyor.review.paths.service;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import org.jboss.logging.Logger;
+
+import dev.conveyor.review.paths.Path;
+import dev.conveyor.review.paths.PathEvents;
+import dev.conveyor.review.paths.ResearchWorkflow;
+import dev.conveyor.review.paths.messaging.PathEventLog;
+import dev.conveyor.review.paths.repository.PathRepository;
+import dev.conveyor.review.paths.repository.WorkflowRepository;
+import dev.conveyor.schemas.PathEvent;
+import dev.conveyor.schemas.WorkflowOfProtocolsRegistered;
+
+/**
+ * Recreates the Path tables from conveyor.path-events: folds every event in memory with the same
+ * {@link PathEvents#apply} the live writes use, then replaces the tables in one transaction that
+ * holds writers off until it commits.
+ */
+@ApplicationScoped
+public class PathRebuildService {
+
+    private static final Logger LOG = Logger.getLogger(PathRebuildService.class);
+
+    /** What a rebuild read and wrote, and how long it took. */
+    public record Rebuilt(long events, int workflows, int paths, long steps, long millis) {
+    }
+
+    private final PathEventLog log;
+    private final PathRepository paths;
+    private final WorkflowRepository workflows;
+    private final ResearchWorkflowService workflowService;
+
+    public PathRebuildService(PathEventLog log, PathRepository paths, WorkflowRepository workflows,
+            ResearchWorkflowService workflowService) {
+        this.log = log;
+        this.paths = paths;
+        this.workflows = workflows;
+        this.workflowService = workflowService;
+    }
+
+    @Transactional
+    public Rebuilt rebuild() {
+        long started = System.nanoTime();
+        paths.deleteAll(); // takes the table locks first: no write lands between replay and commit
+        Map<String, ResearchWorkflow> workflowsById = new LinkedHashMap<>();
+        Map<String, Path> pathsById = new LinkedHashMap<>();
+        long[] skipped = {0};
+        long events = log.replay(event -> fold(event, workflowsById, pathsById, skipped));
+        workflows.insertAll(workflowsById.values());
+        paths.insertAll(pathsById.values());
+        workflowService.forgetCached();
+        long steps = pathsById.values().stream().mapToLong(p -> p.steps().size()).sum();
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        LOG.infof("Rebuilt %d workflows and %d Paths (%d steps) from %d events in %d ms (%d out-of-sequence skipped)",
+                workflowsById.size(), pathsById.size(), steps, events, millis, skipped[0]);
+        return new Rebuilt(events, workflowsById.size(), pathsById.size(), steps, millis);
+    }
+
+    private static void fold(PathEvent event, Map<String, ResearchWorkflow> workflows, Map<String, Path> paths,
+            long[] skipped) {
+        if (event.getChange() instanceof WorkflowOfProtocolsRegistered) {
+            workflows.putIfAbsent(event.getAggregateId(), PathEvents.workflow(event));
+            return;
+        }
+        Path current = paths.get(event.getAggregateId());
+        boolean inSequence = current == null ? event.getVersion() == 1 : event.getVersion() == current.version() + 1;
+        if (!inSequence) {
+            // only after a write whose database commit failed once its event was on the topic: the next
+            // write repeats that version. The first copy is kept (docs/decisions/06-path-event-sourcing.md)
+            skipped[0]++;
+            return;
+        }
+        paths.put(event.getAggregateId(), PathEvents.apply(current, event));
+    }
+}

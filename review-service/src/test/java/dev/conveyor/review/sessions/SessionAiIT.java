@@ -10,13 +10,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,7 +93,7 @@ class SessionAiIT {
         assertThat(s.getString("active_task_id")).isNull();
         long version = s.getLong("version");
         // a third delivery after the answer was applied changes nothing either
-        send(done);
+        awaitAiGroupPast(send(done));
         // then one change of our own: if the redelivery had done anything, the version would show it
         String field = s.getString("fields[0].field_id");
         OWNER.request().body(Map.of("user_feedback", "up")).put("/review-sessions/{id}/fields/{f}/feedback", id, field)
@@ -159,12 +165,26 @@ class SessionAiIT {
                 .build();
     }
 
-    static void send(TaskFinished result) {
+    /** Waits until review-service's AI results group has committed past this record, that is handled it. */
+    static void awaitAiGroupPast(RecordMetadata record) {
+        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaTestResource.bootstrapServers()))) {
+            await("group conveyor-review-ai past " + tp + "@" + record.offset()).atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> {
+                        OffsetAndMetadata committed = admin.listConsumerGroupOffsets("conveyor-review-ai")
+                                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS).get(tp);
+                        return committed != null && committed.offset() > record.offset();
+                    });
+        }
+    }
+
+    static RecordMetadata send(TaskFinished result) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
         try (KafkaProducer<String, TaskFinished> producer = new KafkaProducer<>(props, new StringSerializer(),
                 Topics.LLM_RESULTS.valueSerde().serializer())) {
-            producer.send(new ProducerRecord<>(Topics.LLM_RESULTS.name(), result.getTaskId(), result)).get();
+            return producer.send(new ProducerRecord<>(Topics.LLM_RESULTS.name(), result.getTaskId(), result)).get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

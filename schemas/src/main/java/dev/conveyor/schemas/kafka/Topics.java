@@ -6,6 +6,7 @@ import org.apache.kafka.common.serialization.Serdes;
 
 import dev.conveyor.schemas.PathEvent;
 import dev.conveyor.schemas.RecordDeadLettered;
+import dev.conveyor.schemas.ReviewSessionEventAppended;
 import dev.conveyor.schemas.RowIngested;
 import dev.conveyor.schemas.RunDirectiveIssued;
 import dev.conveyor.schemas.RunFinished;
@@ -66,6 +67,11 @@ public final class Topics {
     public static final TopicSpec<String, PathEvent> PATH_EVENTS = new TopicSpec<>(
             "conveyor.path-events", STREAM_PARTITIONS, false, Serdes.String(), EventSerde.of(PathEvent.class));
 
+    /** Dataset review sessions' event logs, kept forever: review-service rebuilds its view from them. */
+    public static final TopicSpec<String, ReviewSessionEventAppended> REVIEW_SESSION_EVENTS = new TopicSpec<>(
+            "conveyor.review-session-events", STREAM_PARTITIONS, false, Serdes.String(),
+            EventSerde.of(ReviewSessionEventAppended.class));
+
     /** Pause, resume, cancel, retry-failed requests for runs (orchestrator REST to its topology). */
     public static final TopicSpec<String, RunLifecycleRequested> RUN_LIFECYCLE = new TopicSpec<>(
             "conveyor.run-lifecycle", STREAM_PARTITIONS, false, Serdes.String(), EventSerde.of(RunLifecycleRequested.class));
@@ -91,7 +97,8 @@ public final class Topics {
 
     public static final List<TopicSpec<?, ?>> ALL = List.of(
             SOURCE_ROWS, SOURCE_ROWS_JSON, WORKFLOW_DEFINITIONS, RUN_COMMANDS, LLM_TASKS, LLM_RESULTS, RUN_CONTROLS,
-            DEAD_LETTER, RUN_LIFECYCLE, RUN_DIRECTIVES, RUN_REPORTS, SOURCE_ROW_COUNTS, RUN_COMPLETED, PATH_EVENTS);
+            DEAD_LETTER, RUN_LIFECYCLE, RUN_DIRECTIVES, RUN_REPORTS, SOURCE_ROW_COUNTS, RUN_COMPLETED, PATH_EVENTS,
+            REVIEW_SESSION_EVENTS);
 
     private Topics() {
     }

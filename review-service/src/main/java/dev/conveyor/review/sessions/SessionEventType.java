@@ -1,0 +1,29 @@
+package dev.conveyor.review.sessions;
+
+/** The facts a session's log holds; {@link SessionProjector} knows how each changes the state. */
+public final class SessionEventType {
+
+    public static final String SESSION_STARTED = "session_started";
+    public static final String COLLABORATOR_ADDED = "collaborator_added";
+    public static final String COLLABORATOR_REMOVED = "collaborator_removed";
+    public static final String STATUS_CHANGED = "status_changed";
+    public static final String INTAKE_STARTED = "intake_started";
+    public static final String INTAKE_COMPLETED = "intake_completed";
+    public static final String INTAKE_FAILED = "intake_failed";
+    public static final String PROFILE_UPDATED = "profile_updated";
+    public static final String FIELD_UPDATED = "field_updated";
+    public static final String FIELDS_UPDATED = "fields_updated";
+    public static final String FINDING_RAISED = "finding_raised";
+    public static final String FINDING_UPDATED = "finding_updated";
+    public static final String SEMANTIC_SOURCE_ADDED = "semantic_source_added";
+    public static final String SEMANTIC_SOURCE_UPDATED = "semantic_source_updated";
+    public static final String CLARIFICATION_STARTED = "clarification_started";
+    public static final String CLARIFICATION_ANSWER_RECORDED = "clarification_answer_recorded";
+    public static final String CLARIFICATION_ADVANCED = "clarification_advanced";
+    public static final String EXPORT_CREATED = "export_created";
+    public static final String AI_REQUESTED = "ai_requested";
+    public static final String AI_ANSWERED = "ai_answered";
+
+    private SessionEventType() {
+    }
+}

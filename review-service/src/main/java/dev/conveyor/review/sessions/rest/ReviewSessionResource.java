@@ -1,0 +1,283 @@
+package dev.conveyor.review.sessions.rest;
+
+import java.net.URI;
+import java.util.List;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import dev.conveyor.review.sessions.DatasetReviewSession;
+import dev.conveyor.review.sessions.ExportArtifact;
+import dev.conveyor.review.sessions.SessionJson;
+import dev.conveyor.review.sessions.repository.ReviewSessionRepository;
+import dev.conveyor.review.sessions.service.ClarificationService;
+import dev.conveyor.review.sessions.service.ReviewSessionService;
+import dev.conveyor.review.sessions.service.SemanticSourceService;
+import dev.conveyor.review.sessions.service.SessionAiService;
+import dev.conveyor.review.sessions.service.SessionCommandRunner;
+import dev.conveyor.review.sessions.service.SessionExportService;
+import dev.conveyor.review.sessions.service.SessionProblems;
+import io.quarkus.security.Authenticated;
+
+/**
+ * Dataset review sessions over REST. Every answer carrying a session has its version as
+ * {@code ETag}; every change accepts {@code If-Match} and answers 412 when the session moved on.
+ * The caller is the bearer token's subject.
+ */
+@Path("/review-sessions")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class ReviewSessionResource {
+
+    private final JsonWebToken jwt;
+    private final SessionCommandRunner runner;
+    private final ReviewSessionService sessions;
+    private final SemanticSourceService sources;
+    private final ClarificationService clarification;
+    private final SessionExportService exports;
+    private final SessionAiService ai;
+
+    public ReviewSessionResource(JsonWebToken jwt, SessionCommandRunner runner, ReviewSessionService sessions,
+            SemanticSourceService sources, ClarificationService clarification, SessionExportService exports,
+            SessionAiService ai) {
+        this.ai = ai;
+        this.jwt = jwt;
+        this.runner = runner;
+        this.sessions = sessions;
+        this.sources = sources;
+        this.clarification = clarification;
+        this.exports = exports;
+    }
+
+    @GET
+    public Response list(@QueryParam("limit") @DefaultValue("50") int limit) {
+        if (limit < 1 || limit > 500) {
+            throw SessionProblems.badRequest("limit", "must be between 1 and 500");
+        }
+        List<SessionListItem> items = runner.visibleTo(user(), limit).stream().map(SessionListItem::of).toList();
+        return Response.ok(SessionJson.write(items)).build();
+    }
+
+    /** The enums of the API and their values. */
+    @GET
+    @Path("/vocabulary")
+    public Response vocabulary() {
+        return Response.ok(SessionJson.write(SessionVocabulary.all())).build();
+    }
+
+    @POST
+    public Response create(SessionRequests.CreateSession req) {
+        DatasetReviewSession s = sessions.create(user(), req);
+        return session(Response.created(URI.create("/review-sessions/" + s.sessionId)), s);
+    }
+
+    @GET
+    @Path("/{id}")
+    public Response get(@PathParam("id") String id) {
+        return ok(runner.read(id, user()));
+    }
+
+    @GET
+    @Path("/{id}/events")
+    public Response events(@PathParam("id") String id) {
+        return Response.ok(SessionJson.write(runner.events(id, user()))).build();
+    }
+
+    @POST
+    @Path("/{id}/intake")
+    public Response intake(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
+        return ok(sessions.reimport(id, user(), version(ifMatch)));
+    }
+
+    @POST
+    @Path("/{id}/resume")
+    public Response resume(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
+        sessions.resume(id, user(), version(ifMatch));
+        return ok(clarification.finishPending(id, user()));
+    }
+
+    @POST
+    @Path("/{id}/status")
+    public Response status(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
+            SessionRequests.ChangeStatus req) {
+        return ok(sessions.changeStatus(id, user(), version(ifMatch), req));
+    }
+
+    @PUT
+    @Path("/{id}/collaborators/{userId}")
+    public Response addCollaborator(@PathParam("id") String id, @PathParam("userId") String userId,
+            @HeaderParam("If-Match") String ifMatch, SessionRequests.AddCollaborator req) {
+        return ok(sessions.addCollaborator(id, user(), version(ifMatch), userId, req));
+    }
+
+    @DELETE
+    @Path("/{id}/collaborators/{userId}")
+    public Response removeCollaborator(@PathParam("id") String id, @PathParam("userId") String userId,
+            @HeaderParam("If-Match") String ifMatch) {
+        return ok(sessions.removeCollaborator(id, user(), version(ifMatch), userId));
+    }
+
+    @PATCH
+    @Path("/{id}/profile")
+    public Response editProfile(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
+            SessionRequests.EditProfile req) {
+        return ok(sessions.editProfile(id, user(), version(ifMatch), req));
+    }
+
+    @POST
+    @Path("/{id}/findings/{findingId}/resolution")
+    public Response resolveFinding(@PathParam("id") String id, @PathParam("findingId") String findingId,
+            @HeaderParam("If-Match") String ifMatch, SessionRequests.ResolveFinding req) {
+        return ok(sessions.resolveFinding(id, user(), version(ifMatch), findingId, req));
+    }
+
+    @PATCH
+    @Path("/{id}/fields/{fieldId}")
+    public Response editField(@PathParam("id") String id, @PathParam("fieldId") String fieldId,
+            @HeaderParam("If-Match") String ifMatch, SessionRequests.EditField req) {
+        return ok(sessions.editField(id, user(), version(ifMatch), fieldId, req));
+    }
+
+    @PUT
+    @Path("/{id}/fields/{fieldId}/feedback")
+    public Response feedback(@PathParam("id") String id, @PathParam("fieldId") String fieldId,
+            @HeaderParam("If-Match") String ifMatch, SessionRequests.FieldFeedback req) {
+        return ok(sessions.fieldFeedback(id, user(), version(ifMatch), fieldId, req));
+    }
+
+    @POST
+    @Path("/{id}/fields/{fieldId}/confirm")
+    public Response confirmField(@PathParam("id") String id, @PathParam("fieldId") String fieldId,
+            @HeaderParam("If-Match") String ifMatch) {
+        return ok(sessions.confirmField(id, user(), version(ifMatch), fieldId));
+    }
+
+    @POST
+    @Path("/{id}/fields/{fieldId}/candidates/{candidateId}/accept")
+    public Response acceptCandidate(@PathParam("id") String id, @PathParam("fieldId") String fieldId,
+            @PathParam("candidateId") String candidateId, @HeaderParam("If-Match") String ifMatch) {
+        return ok(sessions.acceptCandidate(id, user(), version(ifMatch), fieldId, candidateId));
+    }
+
+    @POST
+    @Path("/{id}/semantic-sources")
+    public Response addSource(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
+            SessionRequests.AddSemanticSource req) {
+        return ok(sources.add(id, user(), version(ifMatch), req));
+    }
+
+    @POST
+    @Path("/{id}/semantic-sources/{sourceId}/apply")
+    public Response applySource(@PathParam("id") String id, @PathParam("sourceId") String sourceId,
+            @HeaderParam("If-Match") String ifMatch) {
+        return ok(sources.apply(id, user(), version(ifMatch), sourceId));
+    }
+
+    @POST
+    @Path("/{id}/semantic-sources/{sourceId}/reject")
+    public Response rejectSource(@PathParam("id") String id, @PathParam("sourceId") String sourceId,
+            @HeaderParam("If-Match") String ifMatch) {
+        return ok(sources.reject(id, user(), version(ifMatch), sourceId));
+    }
+
+    @POST
+    @Path("/{id}/clarification")
+    public Response startClarification(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
+        return ok(clarification.start(id, user(), version(ifMatch)));
+    }
+
+    @POST
+    @Path("/{id}/clarification/questions/{questionId}/answer")
+    public Response answer(@PathParam("id") String id, @PathParam("questionId") String questionId,
+            @HeaderParam("If-Match") String ifMatch, SessionRequests.AnswerQuestion req) {
+        return ok(clarification.answer(id, user(), version(ifMatch), questionId, req));
+    }
+
+    /** Asks the LLM workers for {@code business_summary} or {@code field_proposals}; the answer lands later. */
+    @POST
+    @Path("/{id}/ai-requests")
+    public Response requestAi(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
+            SessionRequests.RequestAi req) {
+        if (req == null || req.processName() == null) {
+            throw SessionProblems.badRequest("process_name", "is required: business_summary or field_proposals");
+        }
+        return session(Response.accepted(), ai.request(id, user(), version(ifMatch), req.processName()));
+    }
+
+    @POST
+    @Path("/{id}/exports")
+    public Response export(@PathParam("id") String id, SessionRequests.CreateExport req) {
+        DatasetReviewSession s = exports.create(id, user(), req);
+        ExportArtifact a = s.exports.get(s.exports.size() - 1);
+        return Response.created(URI.create("/review-sessions/" + id + "/exports/" + a.artifactId))
+                .tag(new EntityTag(Long.toString(s.version))).entity(SessionJson.write(a)).build();
+    }
+
+    @GET
+    @Path("/{id}/exports/{artifactId}")
+    public Response exportArtifact(@PathParam("id") String id, @PathParam("artifactId") String artifactId) {
+        DatasetReviewSession s = runner.read(id, user());
+        ExportArtifact a = s.exports.stream().filter(x -> x.artifactId.equals(artifactId)).findFirst()
+                .orElseThrow(() -> SessionProblems.notFound("artifact_id", "no export " + artifactId));
+        return Response.ok(SessionJson.write(a)).build();
+    }
+
+    @GET
+    @Path("/{id}/exports/{artifactId}/content")
+    @Produces(MediaType.WILDCARD)
+    public Response exportContent(@PathParam("id") String id, @PathParam("artifactId") String artifactId) {
+        ReviewSessionRepository.StoredExport e = exports.content(id, user(), artifactId);
+        return Response.ok(e.content(), e.mediaType())
+                .header("Content-Disposition", "attachment; filename=\"" + e.fileName() + "\"").build();
+    }
+
+    private String user() {
+        String subject = jwt.getSubject();
+        if (subject == null || subject.isBlank()) {
+            throw SessionProblems.badRequest("Authorization", "the bearer token has no subject");
+        }
+        return subject;
+    }
+
+    /** {@code If-Match: "7"} (or {@code W/"7"}, or {@code 7}); {@code *} and absent mean any version. */
+    static Long version(String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) {
+            return null;
+        }
+        String v = ifMatch.trim();
+        if (v.startsWith("W/")) {
+            v = v.substring(2);
+        }
+        v = v.replace("\"", "");
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw SessionProblems.badRequest("If-Match", "must be a session version as given in ETag, e.g. \"3\"");
+        }
+    }
+
+    private static Response ok(DatasetReviewSession s) {
+        return session(Response.ok(), s);
+    }
+
+    private static Response session(Response.ResponseBuilder b, DatasetReviewSession s) {
+        return b.tag(new EntityTag(Long.toString(s.version))).entity(SessionJson.write(s))
+                .type(MediaType.APPLICATION_JSON).build();
+    }
+}

@@ -1,0 +1,95 @@
+package dev.conveyor.review.sessions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.conveyor.testing.FakeSupersetServer;
+import dev.conveyor.testing.KafkaTestResource;
+import dev.conveyor.testing.PostgresTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * Issue 7's targets, measured (never asserted): intake of a 500-column dataset from the fake
+ * Superset, and field edits on a session with 500 fields and 200 open findings, over HTTP with the
+ * readiness recomputation, the view and log writes and the event publication included.
+ * Run: {@code ./mvnw -B -pl review-service -am -Pbenchmark verify -Dtest=NoSuch -Dsurefire.failIfNoSpecifiedTests=false}
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(PostgresTestResource.class)
+@QuarkusTestResource(SessionTestEnvironment.class)
+class SessionBenchmark {
+
+    static final int DATASET = 4901;
+    static final int COLUMNS = 500;
+    static final int UNDOCUMENTED = 200;
+    static final int INTAKES = Integer.getInteger("bench.intakes", 10);
+    static final int EDITS = Integer.getInteger("bench.edits", 1000);
+    static final int WARMUP = 100;
+
+    @Test
+    void intakeAndFieldEdits() {
+        ObjectNode d = FakeSupersetServer.table(DATASET, "wide_table", "bench", "warehouse", "A wide table");
+        for (int i = 0; i < COLUMNS; i++) {
+            boolean documented = i >= UNDOCUMENTED;
+            FakeSupersetServer.column(d, "column_" + i, "VARCHAR", documented ? "Column " + i : null,
+                    documented ? "What column " + i + " holds" : null);
+        }
+        SessionTestEnvironment.superset().dataset(d);
+        SessionApi api = new SessionApi("bench");
+
+        List<Long> intakes = new ArrayList<>();
+        String id = null;
+        for (int i = 0; i < INTAKES + 2; i++) {
+            long t0 = System.nanoTime();
+            JsonPath s = api.created(DATASET);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            if (i >= 2) {
+                intakes.add(ms);
+            }
+            id = s.getString("session_id");
+            assertThat(s.getList("fields")).hasSize(COLUMNS);
+            assertThat(s.getList("findings")).hasSize(UNDOCUMENTED);
+        }
+        List<String> fields = api.get(id).getList("fields.field_id");
+
+        List<Long> edits = new ArrayList<>();
+        for (int i = 0; i < WARMUP + EDITS; i++) {
+            // documented fields only: the 200 findings stay open, the session stays 500 + 200
+            String field = fields.get(UNDOCUMENTED + i % (COLUMNS - UNDOCUMENTED));
+            long t0 = System.nanoTime();
+            api.request().body(Map.of("verbose_name", "Label " + i)).patch("/review-sessions/{id}/fields/{f}", id, field)
+                    .then().statusCode(200);
+            long us = (System.nanoTime() - t0) / 1_000;
+            if (i >= WARMUP) {
+                edits.add(us);
+            }
+        }
+        JsonPath s = api.get(id);
+        assertThat(s.getList("fields")).hasSize(COLUMNS);
+        assertThat(s.getList("findings.findAll { it.resolution_state == 'open' }")).hasSize(UNDOCUMENTED);
+
+        Collections.sort(intakes);
+        Collections.sort(edits);
+        System.out.printf("BENCH intake of %d columns: n=%d p50=%d ms max=%d ms%n", COLUMNS, intakes.size(),
+                intakes.get(intakes.size() / 2), intakes.get(intakes.size() - 1));
+        System.out.printf("BENCH field edit (%d fields, %d open findings): n=%d p50=%.1f ms p95=%.1f ms p99=%.1f ms "
+                + "max=%.1f ms%n", COLUMNS, UNDOCUMENTED, edits.size(), pct(edits, 0.50), pct(edits, 0.95),
+                pct(edits, 0.99), edits.get(edits.size() - 1) / 1000.0);
+    }
+
+    static double pct(List<Long> sortedMicros, double p) {
+        int i = (int) Math.ceil(p * sortedMicros.size()) - 1;
+        return sortedMicros.get(Math.max(0, i)) / 1000.0;
+    }
+}

@@ -20,6 +20,7 @@ import dev.conveyor.ingest.config.IngestConfig;
 import dev.conveyor.common.kafka.KafkaSettings;
 import dev.conveyor.schemas.RowIngested;
 import dev.conveyor.schemas.kafka.Topics;
+import dev.conveyor.common.kafka.KafkaClientSecurity;
 
 /**
  * Publishes a batch of rows in one Kafka transaction: read_committed consumers see all of it or
@@ -143,6 +144,7 @@ public class RowPublisher implements AutoCloseable {
         int requestTimeoutMs = (int) Math.max(1000, timeout.toMillis() / 2);
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.putAll(KafkaClientSecurity.fromConfig());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         props.put(ProducerConfig.ACKS_CONFIG, "all");

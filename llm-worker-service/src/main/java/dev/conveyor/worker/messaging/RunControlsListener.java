@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import dev.conveyor.schemas.RunHalted;
 import dev.conveyor.schemas.kafka.Topics;
 import dev.conveyor.worker.service.HaltedRuns;
+import dev.conveyor.common.kafka.KafkaClientSecurity;
 
 /**
  * Every worker reads all of {@code conveyor.run-controls} (no consumer group: each instance
@@ -35,6 +36,7 @@ public final class RunControlsListener implements AutoCloseable {
     public RunControlsListener(String bootstrapServers, HaltedRuns halted) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(KafkaClientSecurity.fromConfig());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         this.consumer = new KafkaConsumer<>(props, Topics.RUN_CONTROLS.keySerde().deserializer(),

@@ -35,6 +35,7 @@ import dev.conveyor.schemas.TaskFinished;
 import dev.conveyor.schemas.TaskIssued;
 import dev.conveyor.schemas.kafka.Topics;
 import dev.conveyor.worker.service.TaskProcessor;
+import dev.conveyor.common.kafka.KafkaClientSecurity;
 
 /**
  * Consumes tasks and keeps many of them in flight: each task runs on its own (virtual where the
@@ -82,6 +83,7 @@ public final class TaskPipeline implements AutoCloseable {
 
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        c.putAll(KafkaClientSecurity.fromConfig());
         c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -92,6 +94,7 @@ public final class TaskPipeline implements AutoCloseable {
 
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(KafkaClientSecurity.fromConfig());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 2);

@@ -36,6 +36,7 @@ import dev.conveyor.schemas.TaskIssued;
 import dev.conveyor.schemas.kafka.Topics;
 import dev.conveyor.worker.service.TaskProcessor;
 import dev.conveyor.common.kafka.KafkaClientSecurity;
+import dev.conveyor.worker.metrics.WorkerMeters;
 
 /**
  * Consumes tasks and keeps many of them in flight: each task runs on its own (virtual where the
@@ -184,7 +185,9 @@ public final class TaskPipeline implements AutoCloseable {
             throw new java.util.concurrent.CancellationException("the worker is stopping");
         }
         try {
-            return processor.process(task);
+            TaskFinished result = processor.process(task);
+            WorkerMeters.finished(result);
+            return result;
         } finally {
             callSlots.release();
         }

@@ -1,5 +1,6 @@
 package dev.conveyor.worker.metrics;
 
+import java.time.Duration;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
@@ -8,8 +9,11 @@ import jakarta.inject.Singleton;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import dev.conveyor.schemas.TaskFinished;
 import dev.conveyor.worker.messaging.TaskConsumer;
 import dev.conveyor.worker.service.HaltedRuns;
 import dev.conveyor.worker.service.ProviderGates;
@@ -17,8 +21,10 @@ import dev.conveyor.worker.service.ResponseCache;
 
 /**
  * The worker's figures (those of GET /worker/stats) as Micrometer meters, served on /q/metrics for
- * Prometheus: tasks in flight, provider answers and 429s, cache hits and misses, halted runs.
- * Quarkus binds every MeterBinder bean to its registry.
+ * Prometheus: tasks in flight, provider answers and 429s, cache hits and misses, halted runs; and,
+ * per finished task, results by outcome, tokens, cost and latency by model. Quarkus binds every
+ * MeterBinder bean to its registry and adds its registries to Micrometer's global one, which
+ * {@link #finished(TaskFinished)} records into.
  */
 @Singleton
 public class WorkerMeters implements MeterBinder {
@@ -54,5 +60,23 @@ public class WorkerMeters implements MeterBinder {
                 .description("Response cache lookups").tag("result", "miss").register(registry);
         Gauge.builder("conveyor.worker.halted.runs", f.haltedRuns(), IntSupplier::getAsInt)
                 .description("Runs halted by their budget, known to this worker").register(registry);
+    }
+
+    /** Records one finished task (Completed, Failed or Skipped): what the worker did and spent. */
+    public static void finished(TaskFinished result) {
+        finished(Metrics.globalRegistry, result);
+    }
+
+    static void finished(MeterRegistry registry, TaskFinished result) {
+        String model = result.getModel() == null ? "none" : result.getModel();
+        String outcome = result.getOutcome().name().toLowerCase(java.util.Locale.ROOT);
+        registry.counter("conveyor.worker.results", "outcome", outcome, "cached", Boolean.toString(result.getCached()))
+                .increment();
+        registry.counter("conveyor.worker.tokens", "model", model, "type", "prompt").increment(result.getPromptTokens());
+        registry.counter("conveyor.worker.tokens", "model", model, "type", "completion")
+                .increment(result.getCompletionTokens());
+        registry.counter("conveyor.worker.cost.usd", "model", model).increment(result.getCostUsd());
+        Timer.builder("conveyor.worker.task.duration").description("From taking a task to its result")
+                .tag("outcome", outcome).register(registry).record(Duration.ofMillis(result.getLatencyMs()));
     }
 }

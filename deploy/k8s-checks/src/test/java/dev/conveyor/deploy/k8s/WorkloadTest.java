@@ -147,6 +147,17 @@ class WorkloadTest {
                 .doesNotContainPattern("(?m)^images:");
     }
 
+    @org.junit.jupiter.api.Test
+    void shouldNameEveryServiceImageOnceInTheBase() throws Exception {
+        JsonNode base = Rendered.YAML.readTree(Repo.k8s().resolve("base/kustomization.yaml").toFile());
+        List<String> images = new java.util.ArrayList<>();
+        base.path("images").forEach(i -> images.add(i.path("name").asText()));
+
+        assertThat(images).containsExactlyInAnyOrderElementsOf(
+                Declared.SERVICES.stream().map(s -> "conveyor/" + s.name()).toList());
+        assertThat(base.path("images")).allSatisfy(i -> assertThat(i.path("newTag").asText()).isNotEmpty());
+    }
+
     static Map<String, String> labels(JsonNode node) {
         Map<String, String> labels = new HashMap<>();
         node.fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));

@@ -21,6 +21,7 @@ import dev.conveyor.common.kafka.TopicAdmin;
 import dev.conveyor.common.messaging.DeadLetterPublisher;
 import dev.conveyor.schemas.TaskFinished;
 import dev.conveyor.schemas.TaskIssued;
+import dev.conveyor.worker.metrics.WorkerMeters;
 import dev.conveyor.schemas.kafka.Topics;
 import dev.conveyor.worker.config.WorkerConfig;
 import dev.conveyor.worker.service.TaskProcessor;
@@ -96,6 +97,7 @@ public class TaskConsumer {
         running.add(self);
         try {
             TaskFinished result = processor.process((TaskIssued) record.getPayload());
+            WorkerMeters.finished(result);
             results.publish(result);
             return record.ack();
         } catch (CancellationException e) {

@@ -18,6 +18,7 @@ import dev.conveyor.common.rest.Problem;
 import dev.conveyor.common.rest.ProblemException;
 import dev.conveyor.common.kafka.KafkaSettings;
 import dev.conveyor.schemas.kafka.TopicSpec;
+import dev.conveyor.common.kafka.KafkaClientSecurity;
 
 /** Publishes workflow definitions and run commands, and returns only once the broker has them. */
 @ApplicationScoped
@@ -28,6 +29,7 @@ public class CommandPublisher {
     public CommandPublisher(KafkaSettings kafka) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.putAll(KafkaClientSecurity.fromConfig());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import dev.conveyor.common.kafka.DeadLetters;
 import dev.conveyor.schemas.RecordDeadLettered;
 import dev.conveyor.schemas.kafka.Topics;
+import dev.conveyor.common.kafka.KafkaClientSecurity;
 
 /**
  * A record the topology cannot decode goes to the dead-letter topic with the reason, and the
@@ -32,6 +33,7 @@ public class DeadLetterDeserializationHandler implements DeserializationExceptio
     public void configure(Map<String, ?> configs) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, configs.get("bootstrap.servers"));
+        props.putAll(KafkaClientSecurity.fromConfig());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "orchestrator-dead-letters");
         producer = new KafkaProducer<>(props, Topics.DEAD_LETTER.keySerde().serializer(),

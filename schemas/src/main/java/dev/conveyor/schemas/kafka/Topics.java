@@ -1,5 +1,6 @@
 package dev.conveyor.schemas.kafka;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.apache.kafka.common.serialization.Serdes;
@@ -56,8 +57,10 @@ public final class Topics {
     public static final TopicSpec<String, RunHalted> RUN_CONTROLS = new TopicSpec<>(
             "conveyor.run-controls", 1, true, Serdes.String(), EventSerde.of(RunHalted.class));
 
+    /** Kept a month: operators read it after the fact. */
     public static final TopicSpec<byte[], RecordDeadLettered> DEAD_LETTER = new TopicSpec<>(
-            "conveyor.dead-letter", 1, false, Serdes.ByteArray(), EventSerde.of(RecordDeadLettered.class));
+            "conveyor.dead-letter", 1, false, Serdes.ByteArray(), EventSerde.of(RecordDeadLettered.class),
+            Duration.ofDays(30));
 
     /**
      * Research Paths and their workflows of protocols (issue 6), keyed by aggregate id: the record

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import dev.conveyor.schemas.RecordDeadLettered;
 import dev.conveyor.schemas.kafka.TopicSpec;
 import dev.conveyor.schemas.kafka.Topics;
+import dev.conveyor.common.kafka.KafkaClientSecurity;
 
 /**
  * A consumer on its own thread that hands batches of decoded records to a handler and commits
@@ -79,6 +80,7 @@ public final class ConsumerLoop<V> implements AutoCloseable {
 
         Properties consumerProps = new Properties();
         consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, builder.bootstrapServers);
+        consumerProps.putAll(KafkaClientSecurity.fromConfig());
         consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, builder.groupId);
         consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -90,6 +92,7 @@ public final class ConsumerLoop<V> implements AutoCloseable {
 
         Properties producerProps = new Properties();
         producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, builder.bootstrapServers);
+        producerProps.putAll(KafkaClientSecurity.fromConfig());
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         this.deadLetters = new KafkaProducer<>(producerProps, Topics.DEAD_LETTER.keySerde().serializer(),

@@ -16,7 +16,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -42,6 +41,7 @@ public final class TopicAdmin {
             Collection<TopicSpec<?, ?>> topics) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(KafkaClientSecurity.fromConfig());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         try (Admin admin = Admin.create(props)) {
@@ -76,11 +76,7 @@ public final class TopicAdmin {
     }
 
     private static NewTopic newTopic(TopicSpec<?, ?> spec, short replicationFactor) {
-        NewTopic topic = new NewTopic(spec.name(), spec.partitions(), replicationFactor);
-        if (spec.compacted()) {
-            topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-        }
-        return topic;
+        return new NewTopic(spec.name(), spec.partitions(), replicationFactor).configs(spec.configs());
     }
 
     private static void create(Admin admin, List<NewTopic> missing, Duration timeout)

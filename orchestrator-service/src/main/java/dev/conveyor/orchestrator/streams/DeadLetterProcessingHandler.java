@@ -14,6 +14,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.conveyor.common.kafka.KafkaClientSecurity;
 import dev.conveyor.common.kafka.DeadLetters;
 import dev.conveyor.schemas.RecordDeadLettered;
 import dev.conveyor.schemas.kafka.Topics;
@@ -34,6 +35,7 @@ public class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
     public void configure(Map<String, ?> configs) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, configs.get("bootstrap.servers"));
+        props.putAll(KafkaClientSecurity.fromConfig());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "orchestrator-processing-dead-letters");
         producer = new KafkaProducer<>(props, Topics.DEAD_LETTER.keySerde().serializer(),

@@ -16,9 +16,13 @@ public record TopicSpec<K, V>(String name, int partitions, boolean compacted, Se
     /** Kafka's own default: long enough to replay a week of work after an outage. */
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
 
+    /** For event logs that aggregates are rebuilt from: nothing is ever deleted ({@code retention.ms=-1}). */
+    public static final Duration KEEP_FOREVER = Duration.ofMillis(-1);
+
     public TopicSpec {
-        if (!compacted && (retention == null || retention.isNegative() || retention.isZero())) {
-            throw new IllegalArgumentException(name + ": a deleting topic needs a positive retention");
+        if (!compacted && !KEEP_FOREVER.equals(retention)
+                && (retention == null || retention.isNegative() || retention.isZero())) {
+            throw new IllegalArgumentException(name + ": a deleting topic needs a positive retention or KEEP_FOREVER");
         }
     }
 
@@ -33,6 +37,9 @@ public record TopicSpec<K, V>(String name, int partitions, boolean compacted, Se
         configs.put("cleanup.policy", compacted ? "compact" : "delete");
         if (!compacted) {
             configs.put("retention.ms", Long.toString(retention.toMillis()));
+            if (KEEP_FOREVER.equals(retention)) {
+                configs.put("retention.bytes", "-1");
+            }
         }
         return configs;
     }

@@ -68,12 +68,13 @@ public final class Topics {
      * every event of a Path is needed to replay it.
      */
     public static final TopicSpec<String, PathEvent> PATH_EVENTS = new TopicSpec<>(
-            "conveyor.path-events", STREAM_PARTITIONS, false, Serdes.String(), EventSerde.of(PathEvent.class));
+            "conveyor.path-events", STREAM_PARTITIONS, false, Serdes.String(), EventSerde.of(PathEvent.class),
+            TopicSpec.KEEP_FOREVER);
 
     /** Dataset review sessions' event logs, kept forever: review-service rebuilds its view from them. */
     public static final TopicSpec<String, ReviewSessionEventAppended> REVIEW_SESSION_EVENTS = new TopicSpec<>(
             "conveyor.review-session-events", STREAM_PARTITIONS, false, Serdes.String(),
-            EventSerde.of(ReviewSessionEventAppended.class));
+            EventSerde.of(ReviewSessionEventAppended.class), TopicSpec.KEEP_FOREVER);
 
     /** Pause, resume, cancel, retry-failed requests for runs (orchestrator REST to its topology). */
     public static final TopicSpec<String, RunLifecycleRequested> RUN_LIFECYCLE = new TopicSpec<>(

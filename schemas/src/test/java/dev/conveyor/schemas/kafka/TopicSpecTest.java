@@ -39,4 +39,13 @@ class TopicSpecTest {
     void shouldKeepTheDeadLettersAMonth() {
         assertThat(Topics.DEAD_LETTER.configs()).containsEntry("retention.ms", Long.toString(Duration.ofDays(30).toMillis()));
     }
+
+    @Test
+    void shouldKeepTheEventLogsThatAggregatesAreRebuiltFromForever() {
+        assertThat(Topics.PATH_EVENTS.configs()).containsExactly(Map.entry("cleanup.policy", "delete"),
+                Map.entry("retention.ms", "-1"), Map.entry("retention.bytes", "-1"));
+        assertThat(Topics.REVIEW_SESSION_EVENTS.configs()).containsEntry("retention.ms", "-1");
+        assertThatThrownBy(() -> new TopicSpec<>("y", 1, false, Serdes.String(), Serdes.String(), Duration.ofMillis(-2)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

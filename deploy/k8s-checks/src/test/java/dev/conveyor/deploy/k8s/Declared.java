@@ -3,6 +3,14 @@ package dev.conveyor.deploy.k8s;
 import static dev.conveyor.schemas.kafka.Topics.DEAD_LETTER;
 import static dev.conveyor.schemas.kafka.Topics.LLM_RESULTS;
 import static dev.conveyor.schemas.kafka.Topics.LLM_TASKS;
+import static dev.conveyor.schemas.kafka.Topics.PATH_EVENTS;
+import static dev.conveyor.schemas.kafka.Topics.REVIEW_SESSION_EVENTS;
+import static dev.conveyor.schemas.kafka.Topics.RUN_COMPLETED;
+import static dev.conveyor.schemas.kafka.Topics.RUN_DIRECTIVES;
+import static dev.conveyor.schemas.kafka.Topics.RUN_LIFECYCLE;
+import static dev.conveyor.schemas.kafka.Topics.RUN_REPORTS;
+import static dev.conveyor.schemas.kafka.Topics.SOURCE_ROWS_JSON;
+import static dev.conveyor.schemas.kafka.Topics.SOURCE_ROW_COUNTS;
 import static dev.conveyor.schemas.kafka.Topics.RUN_COMMANDS;
 import static dev.conveyor.schemas.kafka.Topics.RUN_CONTROLS;
 import static dev.conveyor.schemas.kafka.Topics.SOURCE_ROWS;
@@ -31,30 +39,40 @@ final class Declared {
     static final List<Service> SERVICES = List.of(
             new Service("ingest-service",
                     KafkaUse.service("ingest-service", "conveyor-ingest")
-                            .reads(SOURCE_ROWS)
+                            .reads(SOURCE_ROWS, SOURCE_ROWS_JSON)
                             .writes(SOURCE_ROWS, DEAD_LETTER)
                             .groupFrom("conveyor.ingest.consumer-group")
+                            .groupFrom("conveyor.ingest.intake-consumer-group")
                             .transactionalIdPrefix("conveyor-ingest-"),
                     Optional.of("conveyor-ingest-db"), List.of()),
             new Service("orchestrator-service",
                     KafkaUse.service("orchestrator-service", "conveyor-orchestrator")
-                            .reads(SOURCE_ROWS, WORKFLOW_DEFINITIONS, RUN_COMMANDS, LLM_RESULTS)
-                            .writes(WORKFLOW_DEFINITIONS, RUN_COMMANDS, LLM_TASKS, RUN_CONTROLS, DEAD_LETTER)
+                            .reads(SOURCE_ROWS, WORKFLOW_DEFINITIONS, RUN_COMMANDS, LLM_RESULTS, RUN_LIFECYCLE,
+                                    RUN_DIRECTIVES, RUN_REPORTS, SOURCE_ROW_COUNTS)
+                            // LLM_RESULTS: a task Failed at its deadline, Skipped after a Failed process
+                            .writes(WORKFLOW_DEFINITIONS, RUN_COMMANDS, LLM_TASKS, LLM_RESULTS, RUN_CONTROLS, DEAD_LETTER,
+                                    RUN_LIFECYCLE, RUN_DIRECTIVES, RUN_REPORTS, SOURCE_ROW_COUNTS, RUN_COMPLETED)
                             .kafkaStreams("quarkus.kafka-streams.application-id"),
                     Optional.empty(), List.of()),
             new Service("llm-worker-service",
                     KafkaUse.service("llm-worker-service", "conveyor-llm-worker")
                             .reads(LLM_TASKS, RUN_CONTROLS)
                             .writes(LLM_RESULTS, DEAD_LETTER)
-                            .groupFrom("conveyor.worker.group-id"),
+                            .groupFrom("conveyor.worker.group-id")
+                            // run controls: every instance reads all of them in a group of its own
+                            .groupPrefix("conveyor-llm-worker-controls-"),
                     Optional.empty(),
                     // A model call in flight at SIGTERM may run this long; the pod must outlive it.
                     List.of("quarkus.langchain4j.openai.timeout")),
             new Service("review-service",
                     KafkaUse.service("review-service", "conveyor-review")
-                            .reads(LLM_TASKS, LLM_RESULTS)
-                            .writes(DEAD_LETTER)
-                            .groupFrom("conveyor.review.consumer.group-id"),
+                            .reads(LLM_TASKS, LLM_RESULTS, PATH_EVENTS, REVIEW_SESSION_EVENTS)
+                            // LLM_TASKS: the AI work research Paths and review sessions ask for
+                            .writes(DEAD_LETTER, LLM_TASKS, PATH_EVENTS, REVIEW_SESSION_EVENTS)
+                            .groupFrom("conveyor.review.consumer.group-id")
+                            .groupFrom("mp.messaging.incoming.ai-results.group.id")
+                            // a session rebuild reads the event log in a group of its own
+                            .groupPrefix("review-session-rebuild-"),
                     Optional.of("conveyor-review-db"), List.of()));
 
     /** KEDA's Kafka scaler reads the worker group's lag on the tasks topic. */

@@ -27,6 +27,7 @@ final class KafkaUse {
     final List<String> groupProperties = new ArrayList<>();
     final List<String[]> describedGroups = new ArrayList<>();
     final List<String> transactionalIdPrefixes = new ArrayList<>();
+    final List<String> groupPrefixes = new ArrayList<>();
     String streamsApplicationIdProperty;
 
     private KafkaUse(String principal, String service) {
@@ -67,6 +68,12 @@ final class KafkaUse {
     /** Describe access to another service's group (lag), by that service's property. */
     KafkaUse describesGroupOf(String service, String property) {
         describedGroups.add(new String[] {service, property});
+        return this;
+    }
+
+    /** Consumer groups named per instance or per run (a fixed prefix and a random tail). */
+    KafkaUse groupPrefix(String prefix) {
+        groupPrefixes.add(prefix);
         return this;
     }
 
@@ -116,6 +123,9 @@ final class KafkaUse {
         }
         for (String property : groupProperties) {
             acls.add(acl("group", "literal", value(service, property), "Read"));
+        }
+        for (String prefix : groupPrefixes) {
+            acls.add(acl("group", "prefix", prefix, "Read"));
         }
         for (String[] group : describedGroups) {
             acls.add(acl("group", "literal", value(group[0], group[1]), "Describe"));

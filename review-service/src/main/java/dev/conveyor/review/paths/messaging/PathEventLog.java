@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import dev.conveyor.common.kafka.KafkaClientSecurity;
 import dev.conveyor.common.kafka.KafkaSettings;
 import dev.conveyor.schemas.PathEvent;
 import dev.conveyor.schemas.kafka.Topics;
@@ -61,6 +62,7 @@ public class PathEventLog {
     private KafkaConsumer<String, PathEvent> consumer() {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.putAll(KafkaClientSecurity.fromConfig());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 * 1024 * 1024));

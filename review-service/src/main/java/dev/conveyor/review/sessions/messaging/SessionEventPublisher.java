@@ -12,11 +12,6 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -61,25 +56,11 @@ public class SessionEventPublisher {
     }
 
     /**
-     * Creates the topic with unlimited retention before anything writes to it: it is what the view
-     * is rebuilt from, so the broker's default 7-day retention would lose sessions.
+     * Makes sure the topic exists before anything writes to it. Its spec keeps every event
+     * ({@code TopicSpec.KEEP_FOREVER}): it is what the view is rebuilt from, so the broker's
+     * default 7-day retention would lose sessions.
      */
     void onStart(@Observes @Priority(10) StartupEvent event) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            NewTopic topic = new NewTopic(Topics.REVIEW_SESSION_EVENTS.name(), Topics.REVIEW_SESSION_EVENTS.partitions(),
-                    kafka.replicationFactor())
-                    .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1"));
-            admin.createTopics(List.of(topic)).all().get(kafka.startupTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("Cannot create " + Topics.REVIEW_SESSION_EVENTS.name(), e);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while creating " + Topics.REVIEW_SESSION_EVENTS.name(), e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("Kafka did not create " + Topics.REVIEW_SESSION_EVENTS.name() + " in time", e);
-        }
         TopicAdmin.ensure(kafka.bootstrapServers(), kafka.replicationFactor(), kafka.startupTimeout(),
                 List.<TopicSpec<?, ?>>of(Topics.REVIEW_SESSION_EVENTS));
     }

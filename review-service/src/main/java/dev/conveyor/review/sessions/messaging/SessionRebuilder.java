@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
+import dev.conveyor.common.kafka.KafkaClientSecurity;
 import dev.conveyor.common.kafka.KafkaSettings;
 import dev.conveyor.review.sessions.DatasetReviewSession;
 import dev.conveyor.review.sessions.SessionEvent;
@@ -75,6 +76,7 @@ public class SessionRebuilder {
     private List<ReviewSessionEventAppended> readTopic() {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.putAll(KafkaClientSecurity.fromConfig());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "review-session-rebuild-" + UUID.randomUUID());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -159,6 +159,7 @@ class OrchestratorTopologyTest {
 
     @Test
     void shouldIgnoreResultsOfTasksAnotherServiceAskedFor() {
+        start(settings());
         ingestSeedRows("S3");
         requestRun("S3", 3);
         List<TaskIssued> sentiment = tasks.readValuesToList();
@@ -167,9 +168,11 @@ class OrchestratorTopologyTest {
 
         TaskIssued foreign = TaskIssued.newBuilder(sentiment.get(2)).setOrigin(TaskOrigins.PATH).build();
         finish(foreign, TaskOutcome.COMPLETED);
+        tick();
         assertThat(tasks.isEmpty()).as("a Path's result is not the run's third result").isTrue();
 
         finish(sentiment.get(2), TaskOutcome.COMPLETED);
+        tick();
         assertThat(tasks.readValuesToList()).hasSize(3);
     }
 

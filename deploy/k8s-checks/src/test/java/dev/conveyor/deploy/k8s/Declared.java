@@ -63,7 +63,7 @@ final class Declared {
                             .groupPrefix("conveyor-llm-worker-controls-"),
                     Optional.empty(),
                     // A model call in flight at SIGTERM may run this long; the pod must outlive it.
-                    List.of("quarkus.langchain4j.openai.timeout")),
+                    List.of("quarkus.langchain4j.openai.timeout", "conveyor.worker.shutdown-grace")),
             new Service("review-service",
                     KafkaUse.service("review-service", "conveyor-review")
                             .reads(LLM_TASKS, LLM_RESULTS, PATH_EVENTS, REVIEW_SESSION_EVENTS)

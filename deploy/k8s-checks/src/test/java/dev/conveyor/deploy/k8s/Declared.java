@@ -62,8 +62,9 @@ final class Declared {
                             // run controls: every instance reads all of them in a group of its own
                             .groupPrefix("conveyor-llm-worker-controls-"),
                     Optional.empty(),
-                    // A model call in flight at SIGTERM may run this long; the pod must outlive it.
-                    List.of("quarkus.langchain4j.openai.timeout", "conveyor.worker.shutdown-grace")),
+                    // A model call in flight at SIGTERM may run this long, and the drain (shutdown-grace) is bounded by
+                    // quarkus.shutdown.timeout: the pod must outlive both.
+                    List.of("quarkus.langchain4j.openai.timeout", "quarkus.shutdown.timeout")),
             new Service("review-service",
                     KafkaUse.service("review-service", "conveyor-review")
                             .reads(LLM_TASKS, LLM_RESULTS, PATH_EVENTS, REVIEW_SESSION_EVENTS)

@@ -232,7 +232,6 @@ class RunScaleBenchmark {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.getInteger("bench.threads", 2));
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.getLong("bench.cache-bytes", 64L << 20));
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG,
                 dev.conveyor.orchestrator.streams.BoundedRocksDbConfig.class);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);

@@ -37,6 +37,13 @@ public interface IngestConfig {
     @WithDefault("1000")
     int maxListedRejections();
 
+    /**
+     * Seconds one ingest request's database transaction may run (an upload of millions of rows is
+     * one transaction); read by {@code IdempotencyService}'s transaction configuration.
+     */
+    @WithDefault("3600")
+    int requestTransactionTimeout();
+
     /** How long one relay transaction to Kafka may take before it is aborted and retried. */
     @WithDefault("10s")
     Duration publishTimeout();

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import dev.conveyor.ingest.SourceRow;
 import dev.conveyor.ingest.config.IngestConfig;
@@ -28,7 +29,12 @@ public class RowPublisher {
     private final KafkaTransactions<RowIngested> transactions;
     private final Duration timeout;
 
-    public RowPublisher(@Channel("row-events") KafkaTransactions<RowIngested> transactions, IngestConfig config) {
+    /**
+     * A relay round sends up to {@code relay-batch-size} records before the commit waits for them:
+     * the emitter must hold them all (its default 256 would nack the rest and abort the round).
+     */
+    public RowPublisher(@Channel("row-events") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
+            KafkaTransactions<RowIngested> transactions, IngestConfig config) {
         this.transactions = transactions;
         this.timeout = config.publishTimeout();
     }

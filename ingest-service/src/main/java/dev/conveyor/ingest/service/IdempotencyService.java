@@ -5,6 +5,8 @@ import java.util.function.Supplier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import io.quarkus.narayana.jta.runtime.TransactionConfiguration;
+
 import dev.conveyor.common.rest.Problem;
 import dev.conveyor.common.rest.ProblemException;
 import dev.conveyor.ingest.repository.IdempotentRequestRepository;
@@ -13,7 +15,9 @@ import dev.conveyor.ingest.repository.IdempotentRequestRepository.StoredAnswer;
 /**
  * Runs an ingest at most once per {@code Idempotency-Key}: the key, the rows and the answer are
  * written in one database transaction, so a retry gets the first answer back and no rows twice.
- * A failed ingest stores nothing, the key included: retrying it does the work anew.
+ * A failed ingest stores nothing, the key included: retrying it does the work anew. The
+ * transaction spans a whole upload, so it may run long ({@code conveyor.ingest.request-transaction-timeout},
+ * seconds, default 3600; Narayana's default of 60 s would roll back a large upload at commit).
  */
 @ApplicationScoped
 public class IdempotencyService {
@@ -36,6 +40,7 @@ public class IdempotencyService {
      * @param request what the key must stand for on a retry (method, source, format, mode)
      */
     @Transactional
+    @TransactionConfiguration(timeout = 3600, timeoutFromConfigProperty = "conveyor.ingest.request-transaction-timeout")
     public Answer once(String key, String request, Supplier<Answer> work) {
         if (key == null) {
             return work.get();

@@ -97,8 +97,10 @@ class IngestBenchmark {
         peak.stop();
         long heapAfter = heapAfterGc();
         assertThat(storedRows(source)).isEqualTo(ROWS);
-        report.add(String.format("| %s | %,d | %.1f s | %,.0f | %.1f s | %,.0f | %d → %d | %d |", name, ROWS, stored,
-                ROWS / stored, published, ROWS / published, heapBefore >> 20, heapAfter >> 20, peak.max() >> 20));
+        String line = String.format("| %s | %,d | %.1f s | %,.0f | %.1f s | %,.0f | %d → %d | %d |", name, ROWS, stored,
+                ROWS / stored, published, ROWS / published, heapBefore >> 20, heapAfter >> 20, peak.max() >> 20);
+        report.add(line);
+        System.out.println("BENCH " + line);
     }
 
     private void produceToTopic(String source) throws Exception {

@@ -63,6 +63,27 @@ class UploadIT {
     }
 
     @Test
+    void shouldPublishAnUploadLargerThanOneRelayRoundEveryRowOnce() throws Exception {
+        // More rows than a relay round takes (2000) and than the emitter's default buffer (256).
+        String source = "ndjson-many-" + UUID.randomUUID();
+        Map<TopicPartition, Long> before = KafkaProbe.committedEndOffsets(Topics.SOURCE_ROWS);
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            body.append("{\"n\": \"").append(i).append("\"}\n");
+        }
+
+        given().contentType("application/x-ndjson; charset=utf-8").body(body.toString().getBytes(StandardCharsets.UTF_8))
+                .when().post("/sources/{source}/rows", source)
+                .then().statusCode(201).body("accepted", is(5000));
+
+        List<String> keys = await().atMost(Duration.ofSeconds(60)).until(
+                () -> KafkaProbe.readCommitted(Topics.SOURCE_ROWS, before).stream()
+                        .filter(r -> r.value().getSourceConnection().equals(source)).map(r -> r.key()).toList(),
+                found -> found.size() >= 5000);
+        assertThat(keys).hasSize(5000).doesNotHaveDuplicates();
+    }
+
+    @Test
     void shouldRejectTheWholeFileByDefaultListingEveryBadLine() {
         String source = "ndjson-bad-" + UUID.randomUUID();
         String body = "{\"a\": \"ok\"}\n{\"a\": \n{\"a\": \"ok too\"}\n[1]\n";

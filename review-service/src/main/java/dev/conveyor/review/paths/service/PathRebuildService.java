@@ -6,6 +6,8 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import io.quarkus.narayana.jta.runtime.TransactionConfiguration;
+
 import org.jboss.logging.Logger;
 
 import dev.conveyor.review.paths.Path;
@@ -47,6 +49,7 @@ public class PathRebuildService {
     }
 
     @Transactional
+    @TransactionConfiguration(timeout = 3600) // a long log takes longer than the default minute
     public Rebuilt rebuild() {
         long started = System.nanoTime();
         paths.deleteAll(); // takes the table locks first: no write lands between replay and commit

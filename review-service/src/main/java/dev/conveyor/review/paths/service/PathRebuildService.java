@@ -6,8 +6,6 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import io.quarkus.narayana.jta.runtime.TransactionConfiguration;
-
 import org.jboss.logging.Logger;
 
 import dev.conveyor.review.paths.Path;
@@ -18,6 +16,7 @@ import dev.conveyor.review.paths.repository.PathRepository;
 import dev.conveyor.review.paths.repository.WorkflowRepository;
 import dev.conveyor.schemas.PathEvent;
 import dev.conveyor.schemas.WorkflowOfProtocolsRegistered;
+import io.quarkus.narayana.jta.runtime.TransactionConfiguration;
 
 /**
  * Recreates the Path tables from conveyor.path-events: folds every event in memory with the same

@@ -16,6 +16,7 @@ import dev.conveyor.review.paths.repository.PathRepository;
 import dev.conveyor.review.paths.repository.WorkflowRepository;
 import dev.conveyor.schemas.PathEvent;
 import dev.conveyor.schemas.WorkflowOfProtocolsRegistered;
+import io.quarkus.narayana.jta.runtime.TransactionConfiguration;
 
 /**
  * Recreates the Path tables from conveyor.path-events: folds every event in memory with the same
@@ -47,6 +48,7 @@ public class PathRebuildService {
     }
 
     @Transactional
+    @TransactionConfiguration(timeout = 3600) // a long log takes longer than the default minute
     public Rebuilt rebuild() {
         long started = System.nanoTime();
         paths.deleteAll(); // takes the table locks first: no write lands between replay and commit

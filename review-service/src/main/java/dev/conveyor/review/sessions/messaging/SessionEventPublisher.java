@@ -3,34 +3,20 @@ package dev.conveyor.review.sessions.messaging;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import dev.conveyor.common.kafka.KafkaSettings;
-import dev.conveyor.common.kafka.TopicAdmin;
 import dev.conveyor.review.sessions.SessionEvent;
 import dev.conveyor.review.sessions.config.ReviewSessionsConfig;
 import dev.conveyor.review.sessions.repository.ReviewSessionRepository;
 import dev.conveyor.schemas.ReviewSessionEventAppended;
-import dev.conveyor.schemas.kafka.TopicSpec;
-import dev.conveyor.schemas.kafka.Topics;
-import io.quarkus.runtime.StartupEvent;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -50,38 +36,12 @@ public class SessionEventPublisher {
     private final Emitter<ReviewSessionEventAppended> emitter;
     private final ReviewSessionRepository repository;
     private final ReviewSessionsConfig config;
-    private final KafkaSettings kafka;
 
     public SessionEventPublisher(@Channel("review-session-events") Emitter<ReviewSessionEventAppended> emitter,
-            ReviewSessionRepository repository, ReviewSessionsConfig config, KafkaSettings kafka) {
+            ReviewSessionRepository repository, ReviewSessionsConfig config) {
         this.emitter = emitter;
         this.repository = repository;
         this.config = config;
-        this.kafka = kafka;
-    }
-
-    /**
-     * Creates the topic with unlimited retention before anything writes to it: it is what the view
-     * is rebuilt from, so the broker's default 7-day retention would lose sessions.
-     */
-    void onStart(@Observes @Priority(10) StartupEvent event) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            NewTopic topic = new NewTopic(Topics.REVIEW_SESSION_EVENTS.name(), Topics.REVIEW_SESSION_EVENTS.partitions(),
-                    kafka.replicationFactor())
-                    .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1"));
-            admin.createTopics(List.of(topic)).all().get(kafka.startupTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("Cannot create " + Topics.REVIEW_SESSION_EVENTS.name(), e);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while creating " + Topics.REVIEW_SESSION_EVENTS.name(), e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("Kafka did not create " + Topics.REVIEW_SESSION_EVENTS.name() + " in time", e);
-        }
-        TopicAdmin.ensure(kafka.bootstrapServers(), kafka.replicationFactor(), kafka.startupTimeout(),
-                List.<TopicSpec<?, ?>>of(Topics.REVIEW_SESSION_EVENTS));
     }
 
     /** Publishes and waits for the acknowledgements; true when all were acknowledged. */

@@ -3,29 +3,20 @@ package dev.conveyor.review.sessions.messaging;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import dev.conveyor.common.kafka.KafkaSettings;
-import dev.conveyor.common.kafka.TopicAdmin;
 import dev.conveyor.review.sessions.SessionEvent;
 import dev.conveyor.review.sessions.config.ReviewSessionsConfig;
 import dev.conveyor.review.sessions.repository.ReviewSessionRepository;
 import dev.conveyor.schemas.ReviewSessionEventAppended;
-import dev.conveyor.schemas.kafka.TopicSpec;
-import dev.conveyor.schemas.kafka.Topics;
-import io.quarkus.runtime.StartupEvent;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -45,24 +36,12 @@ public class SessionEventPublisher {
     private final Emitter<ReviewSessionEventAppended> emitter;
     private final ReviewSessionRepository repository;
     private final ReviewSessionsConfig config;
-    private final KafkaSettings kafka;
 
     public SessionEventPublisher(@Channel("review-session-events") Emitter<ReviewSessionEventAppended> emitter,
-            ReviewSessionRepository repository, ReviewSessionsConfig config, KafkaSettings kafka) {
+            ReviewSessionRepository repository, ReviewSessionsConfig config) {
         this.emitter = emitter;
         this.repository = repository;
         this.config = config;
-        this.kafka = kafka;
-    }
-
-    /**
-     * Makes sure the topic exists before anything writes to it. Its spec keeps every event
-     * ({@code TopicSpec.KEEP_FOREVER}): it is what the view is rebuilt from, so the broker's
-     * default 7-day retention would lose sessions.
-     */
-    void onStart(@Observes @Priority(10) StartupEvent event) {
-        TopicAdmin.ensure(kafka.bootstrapServers(), kafka.replicationFactor(), kafka.startupTimeout(),
-                List.<TopicSpec<?, ?>>of(Topics.REVIEW_SESSION_EVENTS));
     }
 
     /** Publishes and waits for the acknowledgements; true when all were acknowledged. */

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.FunctionCounter;
@@ -12,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.quarkus.runtime.StartupEvent;
 
 import dev.conveyor.schemas.TaskFinished;
 import dev.conveyor.worker.messaging.TaskConsumer;
@@ -22,9 +25,9 @@ import dev.conveyor.worker.service.ResponseCache;
 /**
  * The worker's figures (those of GET /worker/stats) as Micrometer meters, served on /q/metrics for
  * Prometheus: tasks in flight, provider answers and 429s, cache hits and misses, halted runs; and,
- * per finished task, results by outcome, tokens, cost and latency by model. Quarkus binds every
- * MeterBinder bean to its registry and adds its registries to Micrometer's global one, which
- * {@link #finished(TaskFinished)} records into.
+ * per finished task, results by outcome, tokens, cost and latency by model. The figures are bound
+ * to the application's registry at start; Quarkus also adds its registries to Micrometer's global
+ * one, which {@link #finished(TaskFinished)} records into.
  */
 @Singleton
 public class WorkerMeters implements MeterBinder {
@@ -36,6 +39,7 @@ public class WorkerMeters implements MeterBinder {
 
     private final Figures figures;
 
+    @Inject // the bean constructor; the other one is for tests
     public WorkerMeters(TaskConsumer consumer, ResponseCache cache, HaltedRuns halted) {
         this(new Figures(consumer::inFlight, ProviderGates::answers, ProviderGates::rateLimited, cache::hits,
                 cache::misses, halted::count));
@@ -43,6 +47,10 @@ public class WorkerMeters implements MeterBinder {
 
     WorkerMeters(Figures figures) {
         this.figures = figures;
+    }
+
+    void onStart(@Observes StartupEvent start, MeterRegistry registry) {
+        bindTo(registry);
     }
 
     @Override

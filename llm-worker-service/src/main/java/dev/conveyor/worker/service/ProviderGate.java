@@ -49,9 +49,11 @@ public final class ProviderGate {
     /** 429s without Retry-After in a row: each doubles the pause. */
     private int rateLimitedInARow;
     /**
-     * Share of the request limit the gate paces at: each 429 that comes while already pacing
-     * takes off 1%, down to 95% — calls spaced exactly at the limit still meet a window's edge
-     * now and then when their timing jitters.
+     * Share of the limit the gate paces at once pacing: 97 % from the first 429, then 1 % less
+     * with each further 429, down to 95 %. A provider that counts whole calls per window admits
+     * floor(window's share / call) of them (7 calls of 139 tokens in a 1,000-token second: 97 % of
+     * the continuous rate), and calls spaced exactly at the limit still meet a window's edge when
+     * their timing jitters.
      */
     private double pace = 1.0;
     /** The largest reservation asked for: paced, the token bucket holds one such call. */
@@ -221,6 +223,7 @@ public final class ProviderGate {
     /** Without Retry-After, the first 429 holds calls this long; each further one in a row doubles it. */
     static final Duration FIRST_PAUSE = Duration.ofMillis(500);
     static final Duration MAX_PAUSE = Duration.ofSeconds(30);
+    static final double START_PACE = 0.97;
     static final double MIN_PACE = 0.95;
 
     /**
@@ -233,6 +236,7 @@ public final class ProviderGate {
         synchronized (lock) {
             if (!paced) {
                 paced = true;
+                pace = START_PACE;
                 requests = Math.min(requests, requestCeiling());
                 tokens = Math.min(tokens, tokenCeiling());
                 LOG.info("429 from the provider: pacing calls evenly from now on");

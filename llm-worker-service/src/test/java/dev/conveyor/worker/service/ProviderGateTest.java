@@ -229,20 +229,22 @@ class ProviderGateTest {
         advance(Duration.ofSeconds(5)); // a long quiet spell refills no burst any more
 
         assertThat(gate.paced()).isTrue();
-        assertThat(drain(gate)).as("one call, then one each 100 ms").isEqualTo(1);
+        assertThat(drain(gate)).as("one call, then one each 103 ms (97 % of 10 a second)").isEqualTo(1);
         advance(Duration.ofMillis(100));
+        assertThat(drain(gate)).isZero();
+        advance(Duration.ofMillis(4));
         assertThat(drain(gate)).isEqualTo(1);
     }
 
     @Test
-    void shouldSlowItsPaceByAPercentForEach429WhilePacingDownTo95Percent() {
+    void shouldPaceAt97PercentThenSlowByAPercentForEach429DownTo95Percent() {
         ProviderGate gate = new ProviderGate(600, 0, Duration.ofSeconds(1), 3, Duration.ofSeconds(10), now::get);
-        gate.rateLimited(Optional.of(Duration.ofMillis(1)));
         assertThat(gate.pace()).isEqualTo(1.0);
+        gate.rateLimited(Optional.of(Duration.ofMillis(1)));
+        assertThat(gate.pace()).isEqualTo(0.97);
 
         gate.rateLimited(Optional.of(Duration.ofMillis(1)));
-        gate.rateLimited(Optional.of(Duration.ofMillis(1)));
-        assertThat(gate.pace()).isCloseTo(0.98, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(gate.pace()).isCloseTo(0.96, org.assertj.core.data.Offset.offset(1e-9));
 
         for (int i = 0; i < 20; i++) {
             gate.rateLimited(Optional.of(Duration.ofMillis(1)));
@@ -267,7 +269,9 @@ class ProviderGateTest {
 
         assertThat(gate.tryAcquire(139)).isPresent();
         assertThat(gate.tryAcquire(139)).isEmpty();
-        advance(Duration.ofMillis(139)); // 139 tokens at 1000 a second
+        advance(Duration.ofMillis(143)); // 139 tokens at 97 % of 1000 a second: 143.3 ms
+        assertThat(gate.tryAcquire(139)).isEmpty();
+        advance(Duration.ofMillis(1));
         assertThat(gate.tryAcquire(139)).isPresent();
     }
 

@@ -95,6 +95,7 @@ class SeedWalkthroughIT {
 
         // The orchestrator counts the last result on its own, a moment after review-service stores it.
         JsonNode run = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions() // 404 until the run's coordinator has stored the command
                 .until(() -> client.run(workflowId, runId), r -> !"RUNNING".equals(r.path("status").asText()));
         assertThat(run.path("status").asText()).isEqualTo("COMPLETED");
         assertThat(run.path("total_completed").asLong()).isEqualTo(6);
@@ -129,6 +130,7 @@ class SeedWalkthroughIT {
         String runId = client.startRun(workflowId, Map.of("max_tokens", 20)).path("run_id").asText();
 
         JsonNode run = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions() // 404 until the run's coordinator has stored the command
                 .until(() -> client.run(workflowId, runId), r -> !r.path("completed_at").isMissingNode()
                         && !r.path("completed_at").isNull());
         assertThat(run.path("status").asText()).isEqualTo("BUDGET_EXHAUSTED");

@@ -75,7 +75,8 @@ class OpenApiIT {
     /** {@code METHOD /path} of every resource method in the sources: class @Path joined with method @Path. */
     static Set<String> declared(Path sources) {
         Set<String> operations = new TreeSet<>();
-        Pattern annotation = Pattern.compile("^\\s*@(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\\b|^\\s*@Path\\(\"([^\"]*)\"\\)");
+        Pattern annotation = Pattern.compile(
+                "^\\s*@(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\\b|^\\s*@(?:jakarta\\.ws\\.rs\\.)?Path\\(\"([^\"]*)\"\\)");
         for (Path file : Repo.javaSources(sources)) {
             String source = Repo.read(file);
             if (source.contains("@RegisterRestClient")) {
@@ -97,7 +98,7 @@ class OpenApiIT {
                     }
                     continue;
                 }
-                if (classPath != null && method != null && line.matches("\\s*(public|protected)?\\s*[\\w<>,\\[\\]\\s?]+\\s+\\w+\\(.*")) {
+                if (classPath != null && method != null && line.matches("\\s*(public|protected)?\\s*[\\w<>,.\\[\\]\\s?]+\\s+\\w+\\(.*")) {
                     operations.add(method + " " + join(classPath, methodPath));
                     method = null;
                     methodPath = null;

@@ -1,19 +1,15 @@
 package dev.conveyor.ingest.jdbc.repository;
 
-import java.time.Instant;
-
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+
+import dev.conveyor.ingest.pulled.repository.PulledSourceEntity;
 
 /** A row of table {@code jdbc_source}: a database ingest pulls rows from, and how far it has read. */
 @Entity
 @Table(name = "jdbc_source")
-public class JdbcSourceEntity {
-
-    @Id
-    public String name;
+public class JdbcSourceEntity extends PulledSourceEntity {
 
     @Column(name = "jdbc_url", nullable = false)
     public String jdbcUrl;
@@ -29,24 +25,9 @@ public class JdbcSourceEntity {
     @Column(name = "incremental_column", nullable = false)
     public String incrementalColumn;
 
-    @Column(name = "pull_every_seconds")
-    public Long pullEverySeconds;
-
     @Column(name = "last_value")
     public String lastValue;
 
     @Column(name = "last_value_type")
     public String lastValueType;
-
-    @Column(name = "last_pulled_at")
-    public Instant lastPulledAt;
-
-    @Column(name = "last_error")
-    public String lastError;
-
-    @Column(name = "rows_imported", nullable = false)
-    public long rowsImported;
-
-    @Column(name = "created_at", nullable = false)
-    public Instant createdAt;
 }

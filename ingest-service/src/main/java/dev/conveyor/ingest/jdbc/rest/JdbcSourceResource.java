@@ -9,13 +9,11 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import dev.conveyor.common.rest.Problem;
-import dev.conveyor.common.rest.ProblemException;
-import dev.conveyor.ingest.jdbc.service.JdbcPullService;
-import dev.conveyor.ingest.jdbc.service.JdbcPullService.PullFailedException;
-import dev.conveyor.ingest.jdbc.service.JdbcPullService.PullResult;
+import dev.conveyor.ingest.jdbc.service.JdbcSourceReader;
+import dev.conveyor.ingest.jdbc.service.JdbcSourceReader.PullResult;
 import dev.conveyor.ingest.jdbc.service.JdbcSourceDefinition;
 import dev.conveyor.ingest.jdbc.service.JdbcSourceView;
+import dev.conveyor.ingest.pulled.service.PulledSourceService;
 
 /**
  * JDBC sources: define one (URL, credentials reference, table or query, incremental column,
@@ -25,36 +23,30 @@ import dev.conveyor.ingest.jdbc.service.JdbcSourceView;
 @Produces(MediaType.APPLICATION_JSON)
 public class JdbcSourceResource {
 
-    private final JdbcPullService pulls;
+    private final PulledSourceService pulledSources;
+    private final JdbcSourceReader reader;
 
-    public JdbcSourceResource(JdbcPullService pulls) {
-        this.pulls = pulls;
+    public JdbcSourceResource(PulledSourceService pulledSources, JdbcSourceReader reader) {
+        this.pulledSources = pulledSources;
+        this.reader = reader;
     }
 
     @PUT
     @Path("/{name}")
     @Consumes(MediaType.APPLICATION_JSON)
     public JdbcSourceView define(@PathParam("name") String name, JdbcSourceDefinition definition) {
-        if (definition == null) {
-            throw ProblemException.badRequest("body", "a JSON object defining the source is required");
-        }
-        return pulls.define(name, definition);
+        return pulledSources.define(reader, name, definition);
     }
 
     @GET
     @Path("/{name}")
     public JdbcSourceView get(@PathParam("name") String name) {
-        return pulls.find(name).orElseThrow(() -> ProblemException.notFound("name",
-                "no JDBC source named '" + name + "'"));
+        return pulledSources.get(reader, name);
     }
 
     @POST
     @Path("/{name}/pull")
     public PullResult pull(@PathParam("name") String name) {
-        try {
-            return pulls.pull(name);
-        } catch (PullFailedException e) {
-            throw new ProblemException(Problem.of(502, "JDBC source failed", e.getMessage()));
-        }
+        return pulledSources.pullNow(reader, name);
     }
 }

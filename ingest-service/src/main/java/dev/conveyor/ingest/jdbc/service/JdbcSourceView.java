@@ -10,7 +10,7 @@ public record JdbcSourceView(String name, String sourceConnection, String jdbcUr
         long rowsImported) {
 
     static JdbcSourceView of(JdbcSourceEntity e) {
-        return new JdbcSourceView(e.name, JdbcPullService.sourceConnection(e.name), e.jdbcUrl, e.credentials, e.query,
+        return new JdbcSourceView(e.name, JdbcSourceReader.sourceConnection(e.name), e.jdbcUrl, e.credentials, e.query,
                 e.incrementalColumn, e.pullEverySeconds, e.lastValue, e.lastPulledAt, e.lastError, e.rowsImported);
     }
 }

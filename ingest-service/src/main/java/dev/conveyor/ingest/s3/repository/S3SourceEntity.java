@@ -1,19 +1,15 @@
 package dev.conveyor.ingest.s3.repository;
 
-import java.time.Instant;
-
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+
+import dev.conveyor.ingest.pulled.repository.PulledSourceEntity;
 
 /** A row of table {@code s3_source}: a bucket and prefix ingest takes CSV or NDJSON objects from. */
 @Entity
 @Table(name = "s3_source")
-public class S3SourceEntity {
-
-    @Id
-    public String name;
+public class S3SourceEntity extends PulledSourceEntity {
 
     /** Null for AWS itself; any S3-compatible store otherwise. */
     public String endpoint;
@@ -40,21 +36,6 @@ public class S3SourceEntity {
     @Column(nullable = false)
     public String reject;
 
-    @Column(name = "pull_every_seconds")
-    public Long pullEverySeconds;
-
-    @Column(name = "last_pulled_at")
-    public Instant lastPulledAt;
-
-    @Column(name = "last_error")
-    public String lastError;
-
     @Column(name = "objects_imported", nullable = false)
     public long objectsImported;
-
-    @Column(name = "rows_imported", nullable = false)
-    public long rowsImported;
-
-    @Column(name = "created_at", nullable = false)
-    public Instant createdAt;
 }

@@ -1,21 +1,18 @@
 package dev.conveyor.ingest.s3.repository;
 
 import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 
-import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import dev.conveyor.ingest.pulled.repository.PulledSourceRepository;
 
 /** Tables {@code s3_source} and {@code s3_object_import}. */
 @ApplicationScoped
-public class S3SourceRepository implements PanacheRepositoryBase<S3SourceEntity, String> {
+public class S3SourceRepository implements PulledSourceRepository<S3SourceEntity> {
 
-    /** Locks the source for the current transaction: pulls of one source never overlap, on any instance. */
-    public Optional<S3SourceEntity> lock(String name) {
-        return findByIdOptional(name, LockModeType.PESSIMISTIC_WRITE);
+    @Override
+    public String table() {
+        return "s3_source";
     }
 
     public boolean imported(String source, String key, String etag) {
@@ -35,16 +32,5 @@ public class S3SourceRepository implements PanacheRepositoryBase<S3SourceEntity,
                 .setParameter("rows", rows).setParameter("rejected", rejected).setParameter("error", error)
                 .setParameter("now", Instant.now())
                 .executeUpdate();
-    }
-
-    public List<String> due(Instant now) {
-        return getEntityManager().createNativeQuery("""
-                select name from s3_source
-                where pull_every_seconds is not null
-                  and (last_pulled_at is null or last_pulled_at + make_interval(secs => pull_every_seconds) <= :now)
-                order by name
-                """, String.class)
-                .setParameter("now", now)
-                .getResultList();
     }
 }

@@ -9,11 +9,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import dev.conveyor.common.rest.Problem;
-import dev.conveyor.common.rest.ProblemException;
-import dev.conveyor.ingest.s3.service.S3PullService;
-import dev.conveyor.ingest.s3.service.S3PullService.PullFailedException;
-import dev.conveyor.ingest.s3.service.S3PullService.PullResult;
+import dev.conveyor.ingest.pulled.service.PulledSourceService;
+import dev.conveyor.ingest.s3.service.S3SourceReader;
+import dev.conveyor.ingest.s3.service.S3SourceReader.PullResult;
 import dev.conveyor.ingest.s3.service.S3SourceDefinition;
 import dev.conveyor.ingest.s3.service.S3SourceView;
 
@@ -25,35 +23,30 @@ import dev.conveyor.ingest.s3.service.S3SourceView;
 @Produces(MediaType.APPLICATION_JSON)
 public class S3SourceResource {
 
-    private final S3PullService pulls;
+    private final PulledSourceService pulledSources;
+    private final S3SourceReader reader;
 
-    public S3SourceResource(S3PullService pulls) {
-        this.pulls = pulls;
+    public S3SourceResource(PulledSourceService pulledSources, S3SourceReader reader) {
+        this.pulledSources = pulledSources;
+        this.reader = reader;
     }
 
     @PUT
     @Path("/{name}")
     @Consumes(MediaType.APPLICATION_JSON)
     public S3SourceView define(@PathParam("name") String name, S3SourceDefinition definition) {
-        if (definition == null) {
-            throw ProblemException.badRequest("body", "a JSON object defining the source is required");
-        }
-        return pulls.define(name, definition);
+        return pulledSources.define(reader, name, definition);
     }
 
     @GET
     @Path("/{name}")
     public S3SourceView get(@PathParam("name") String name) {
-        return pulls.find(name).orElseThrow(() -> ProblemException.notFound("name", "no S3 source named '" + name + "'"));
+        return pulledSources.get(reader, name);
     }
 
     @POST
     @Path("/{name}/pull")
     public PullResult pull(@PathParam("name") String name) {
-        try {
-            return pulls.pull(name);
-        } catch (PullFailedException e) {
-            throw new ProblemException(Problem.of(502, "S3 source failed", e.getMessage()));
-        }
+        return pulledSources.pullNow(reader, name);
     }
 }

@@ -10,7 +10,7 @@ public record S3SourceView(String name, String sourceConnection, String endpoint
         Instant lastPulledAt, String lastError, long objectsImported, long rowsImported) {
 
     static S3SourceView of(S3SourceEntity e) {
-        return new S3SourceView(e.name, S3PullService.sourceConnection(e.bucket, e.prefix), e.endpoint, e.region,
+        return new S3SourceView(e.name, S3SourceReader.sourceConnection(e.bucket, e.prefix), e.endpoint, e.region,
                 e.bucket, e.prefix, e.format, e.credentials, e.pathStyle, e.reject, e.pullEverySeconds,
                 e.lastPulledAt, e.lastError, e.objectsImported, e.rowsImported);
     }

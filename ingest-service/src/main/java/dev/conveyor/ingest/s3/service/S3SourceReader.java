@@ -6,19 +6,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import org.eclipse.microprofile.config.Config;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import dev.conveyor.common.rest.Problem;
 import dev.conveyor.common.rest.ProblemException;
 import dev.conveyor.ingest.UploadReceipt;
 import dev.conveyor.ingest.config.IngestConfig;
+import dev.conveyor.ingest.pulled.service.Credentials;
+import dev.conveyor.ingest.pulled.service.PullFailedException;
+import dev.conveyor.ingest.pulled.service.PulledSourceService;
+import dev.conveyor.ingest.pulled.service.SourceReader;
 import dev.conveyor.ingest.s3.repository.S3SourceEntity;
 import dev.conveyor.ingest.s3.repository.S3SourceRepository;
 import dev.conveyor.ingest.service.CsvRowReader;
@@ -51,9 +51,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * the others; a new version of it (new ETag) is taken again.
  */
 @ApplicationScoped
-public class S3PullService {
+public class S3SourceReader
+        implements SourceReader<S3SourceEntity, S3SourceDefinition, S3SourceView, S3SourceReader.PullResult> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(S3PullService.class);
     private static final int PULL_TIMEOUT_SECONDS = 3600;
 
     /** An object that was not taken, and why. */
@@ -65,21 +65,17 @@ public class S3PullService {
             List<RejectedObject> objectsRejected) {
     }
 
-    /** The store or the credentials failed the pull. */
-    public static class PullFailedException extends RuntimeException {
-        public PullFailedException(String message) {
-            super(message);
-        }
-    }
-
     private final S3SourceRepository sources;
     private final IngestService ingest;
+    private final PulledSourceService pulledSources;
     private final IngestConfig config;
     private final Config settings;
 
-    public S3PullService(S3SourceRepository sources, IngestService ingest, IngestConfig config, Config settings) {
+    public S3SourceReader(S3SourceRepository sources, IngestService ingest, PulledSourceService pulledSources,
+            IngestConfig config, Config settings) {
         this.sources = sources;
         this.ingest = ingest;
+        this.pulledSources = pulledSources;
         this.config = config;
         this.settings = settings;
     }
@@ -88,15 +84,24 @@ public class S3PullService {
         return "s3://" + bucket + "/" + prefix;
     }
 
-    @Transactional
-    public S3SourceView define(String name, S3SourceDefinition definition) {
+    @Override
+    public String kind() {
+        return "S3";
+    }
+
+    @Override
+    public S3SourceRepository sources() {
+        return sources;
+    }
+
+    @Override
+    public S3SourceEntity newSource() {
+        return new S3SourceEntity();
+    }
+
+    @Override
+    public void apply(String name, S3SourceDefinition definition, S3SourceEntity entity) {
         S3SourceDefinition.Checked checked = definition.check(name);
-        S3SourceEntity entity = sources.lock(name).orElseGet(() -> {
-            S3SourceEntity created = new S3SourceEntity();
-            created.name = name;
-            created.createdAt = Instant.now();
-            return created;
-        });
         entity.endpoint = checked.endpoint();
         entity.region = checked.region();
         entity.bucket = checked.bucket();
@@ -106,55 +111,36 @@ public class S3PullService {
         entity.pathStyle = checked.pathStyle();
         entity.reject = checked.reject();
         entity.pullEverySeconds = checked.pullEverySeconds();
-        if (!sources.isPersistent(entity)) {
-            sources.persist(entity);
-        }
-        return S3SourceView.of(entity);
     }
 
-    @Transactional
-    public Optional<S3SourceView> find(String name) {
-        return sources.findByIdOptional(name).map(S3SourceView::of);
+    @Override
+    public S3SourceView view(S3SourceEntity source) {
+        return S3SourceView.of(source);
     }
 
-    /**
-     * Pulls now: every object under the prefix not taken yet.
-     *
-     * @throws ProblemException 404 when no such source is defined
-     * @throws PullFailedException when the store or the credentials failed (recorded as {@code last_error})
-     */
+    /** Every object under the prefix not taken yet. */
+    @Override
     public PullResult pull(String name) {
-        try {
-            return pullObjects(name);
-        } catch (PullFailedException e) {
-            QuarkusTransaction.requiringNew().run(() -> sources.findByIdOptional(name).ifPresent(s -> {
-                s.lastError = e.getMessage();
-                s.lastPulledAt = Instant.now();
-            }));
-            throw e;
-        }
+        return pullObjects(name);
+    }
+
+    @Override
+    public String summary(PullResult result) {
+        return result.objectsImported() > 0 || !result.objectsRejected().isEmpty()
+                ? result.objectsImported() + " objects (" + result.rowsImported() + " rows) imported, rejected: "
+                        + result.objectsRejected()
+                : null;
     }
 
     @Scheduled(every = "${conveyor.s3-sources.scheduler-tick:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             delayed = "5s")
     void pullDue() {
-        List<String> due = QuarkusTransaction.requiringNew().call(() -> sources.due(Instant.now()));
-        for (String name : due) {
-            try {
-                PullResult result = pull(name);
-                if (result.objectsImported() > 0 || !result.objectsRejected().isEmpty()) {
-                    LOG.info("S3 source {}: {} objects ({} rows) imported, rejected: {}", name,
-                            result.objectsImported(), result.rowsImported(), result.objectsRejected());
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("S3 source {}: scheduled pull failed: {}", name, e.getMessage(), e);
-            }
-        }
+        pulledSources.pullDue(this);
     }
 
     private PullResult pullObjects(String name) {
         S3SourceEntity source = QuarkusTransaction.requiringNew().call(() -> sources.findByIdOptional(name))
-                .orElseThrow(() -> ProblemException.notFound("name", "no S3 source named '" + name + "'"));
+                .orElseThrow();
         String sourceConnection = sourceConnection(source.bucket, source.prefix);
         RejectMode mode = RejectMode.parse(source.reject);
         long objects = 0;
@@ -256,19 +242,13 @@ public class S3PullService {
     }
 
     private S3Client client(S3SourceEntity source) {
-        String prefix = "conveyor.credentials." + source.credentials + ".";
-        Optional<String> accessKey = settings.getOptionalValue(prefix + "username", String.class);
-        Optional<String> secret = settings.getOptionalValue(prefix + "password", String.class);
-        if (accessKey.isEmpty() || secret.isEmpty()) {
-            String env = ("CONVEYOR_CREDENTIALS_" + source.credentials + "_").toUpperCase(Locale.ROOT).replace('-', '_');
-            throw new PullFailedException("credentials '" + source.credentials + "' are not configured: set " + env
-                    + "USERNAME (access key id) and " + env + "PASSWORD (secret access key)");
-        }
+        Credentials credentials = Credentials.of(settings, source.credentials, true,
+                "access key id and secret access key");
         S3ClientBuilder builder = S3Client.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .region(Region.of(source.region))
                 .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(accessKey.get(), secret.get())))
+                        AwsBasicCredentials.create(credentials.username(), credentials.password().orElseThrow())))
                 .forcePathStyle(source.pathStyle)
                 // Only what S3 requires: S3-compatible stores do not all know the newer checksum headers.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)

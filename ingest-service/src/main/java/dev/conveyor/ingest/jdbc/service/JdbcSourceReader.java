@@ -18,40 +18,41 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import org.eclipse.microprofile.config.Config;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import dev.conveyor.common.rest.ProblemException;
 import dev.conveyor.ingest.SourceRow;
 import dev.conveyor.ingest.jdbc.repository.JdbcSourceEntity;
 import dev.conveyor.ingest.jdbc.repository.JdbcSourceRepository;
+import dev.conveyor.ingest.pulled.service.Credentials;
+import dev.conveyor.ingest.pulled.service.PullFailedException;
+import dev.conveyor.ingest.pulled.service.PulledSourceService;
+import dev.conveyor.ingest.pulled.service.SourceReader;
 import dev.conveyor.ingest.repository.SourceCatalogueRepository;
 import dev.conveyor.ingest.repository.SourceDataRepository;
 import dev.conveyor.ingest.service.OutboxRelay;
 import dev.conveyor.ingest.service.RowLimits;
+import dev.conveyor.ingest.service.TraceContext;
 import dev.conveyor.ingest.config.IngestConfig;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 
 /**
- * Pulls rows from JDBC sources. A pull reads the rows whose incremental column is past the last
- * imported value, in its order, and stores them with their outbox entries and the new last value
- * in one transaction of ours: a pull imports all of its rows or none, and no row twice. The
- * source's row is locked for the pull, so pulls of one source never overlap, on any instance.
+ * Reads JDBC sources, plugged into {@link PulledSourceService}. A pull reads the rows whose
+ * incremental column is past the last imported value, in its order, and stores them with their
+ * outbox entries and the new last value in one transaction of ours: a pull imports all of its rows
+ * or none, and no row twice. The source's row is locked for the pull, so pulls of one source never
+ * overlap, on any instance.
  */
 @ApplicationScoped
-public class JdbcPullService {
+public class JdbcSourceReader
+        implements SourceReader<JdbcSourceEntity, JdbcSourceDefinition, JdbcSourceView, JdbcSourceReader.PullResult> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(JdbcPullService.class);
     private static final int FETCH_SIZE = 1000;
     /** Long pulls (a first import of a big table) run in one transaction: give them time. */
     private static final int PULL_TIMEOUT_SECONDS = 3600;
@@ -60,26 +61,22 @@ public class JdbcPullService {
     public record PullResult(String name, long imported, String lastValue) {
     }
 
-    /** The source database or its credentials failed the pull; nothing was imported. */
-    public static class PullFailedException extends RuntimeException {
-        public PullFailedException(String message) {
-            super(message);
-        }
-    }
-
     private final JdbcSourceRepository sources;
     private final SourceDataRepository sourceData;
     private final SourceCatalogueRepository catalogue;
     private final OutboxRelay relay;
+    private final PulledSourceService pulledSources;
     private final IngestConfig config;
     private final Config settings;
 
-    public JdbcPullService(JdbcSourceRepository sources, SourceDataRepository sourceData,
-            SourceCatalogueRepository catalogue, OutboxRelay relay, IngestConfig config, Config settings) {
+    public JdbcSourceReader(JdbcSourceRepository sources, SourceDataRepository sourceData,
+            SourceCatalogueRepository catalogue, OutboxRelay relay, PulledSourceService pulledSources,
+            IngestConfig config, Config settings) {
         this.sources = sources;
         this.sourceData = sourceData;
         this.catalogue = catalogue;
         this.relay = relay;
+        this.pulledSources = pulledSources;
         this.config = config;
         this.settings = settings;
     }
@@ -88,16 +85,25 @@ public class JdbcPullService {
         return "jdbc:" + name;
     }
 
-    /** Creates or replaces a definition; how far the source has been read is kept. */
-    @Transactional
-    public JdbcSourceView define(String name, JdbcSourceDefinition definition) {
+    @Override
+    public String kind() {
+        return "JDBC";
+    }
+
+    @Override
+    public JdbcSourceRepository sources() {
+        return sources;
+    }
+
+    @Override
+    public JdbcSourceEntity newSource() {
+        return new JdbcSourceEntity();
+    }
+
+    /** How far the source has been read is kept, unless the incremental column changes. */
+    @Override
+    public void apply(String name, JdbcSourceDefinition definition, JdbcSourceEntity entity) {
         JdbcSourceDefinition.Checked checked = definition.check(name);
-        JdbcSourceEntity entity = sources.lock(name).orElseGet(() -> {
-            JdbcSourceEntity created = new JdbcSourceEntity();
-            created.name = name;
-            created.createdAt = Instant.now();
-            return created;
-        });
         if (entity.incrementalColumn != null && !entity.incrementalColumn.equals(checked.incrementalColumn())) {
             // Another column: the last value means nothing for it.
             entity.lastValue = null;
@@ -108,56 +114,31 @@ public class JdbcPullService {
         entity.query = checked.query();
         entity.incrementalColumn = checked.incrementalColumn();
         entity.pullEverySeconds = checked.pullEverySeconds();
-        if (!sources.isPersistent(entity)) {
-            sources.persist(entity);
-        }
-        return JdbcSourceView.of(entity);
     }
 
-    @Transactional
-    public Optional<JdbcSourceView> find(String name) {
-        return sources.findByIdOptional(name).map(JdbcSourceView::of);
+    @Override
+    public JdbcSourceView view(JdbcSourceEntity source) {
+        return JdbcSourceView.of(source);
     }
 
-    /**
-     * Pulls now.
-     *
-     * @throws ProblemException 404 when no such source is defined
-     * @throws PullFailedException when the source database or the credentials failed; recorded as
-     *         the source's {@code last_error}
-     */
+    @Override
     public PullResult pull(String name) {
-        try {
-            return QuarkusTransaction.requiringNew().timeout(PULL_TIMEOUT_SECONDS).call(() -> pullLocked(name));
-        } catch (PullFailedException e) {
-            QuarkusTransaction.requiringNew().run(() -> sources.findByIdOptional(name).ifPresent(s -> {
-                s.lastError = e.getMessage();
-                s.lastPulledAt = Instant.now();
-            }));
-            throw e;
-        }
+        return QuarkusTransaction.requiringNew().timeout(PULL_TIMEOUT_SECONDS).call(() -> pullLocked(name));
     }
 
-    /** Pulls the scheduled sources that are due; one failing source does not stop the others. */
+    @Override
+    public String summary(PullResult result) {
+        return result.imported() > 0 ? result.imported() + " rows imported" : null;
+    }
+
     @Scheduled(every = "${conveyor.jdbc-sources.scheduler-tick:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             delayed = "5s")
     void pullDue() {
-        List<String> due = QuarkusTransaction.requiringNew().call(() -> sources.due(Instant.now()));
-        for (String name : due) {
-            try {
-                PullResult result = pull(name);
-                if (result.imported() > 0) {
-                    LOG.info("JDBC source {}: {} rows imported", name, result.imported());
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("JDBC source {}: scheduled pull failed: {}", name, e.getMessage());
-            }
-        }
+        pulledSources.pullDue(this);
     }
 
     private PullResult pullLocked(String name) {
-        JdbcSourceEntity source = sources.lock(name).orElseThrow(() -> ProblemException.notFound("name",
-                "no JDBC source named '" + name + "'"));
+        JdbcSourceEntity source = sources.lock(name).orElseThrow();
         String sourceConnection = sourceConnection(name);
         Properties credentials = credentials(source.credentials);
         String sql = "select * from (" + source.query + ") as conveyor_pull"
@@ -169,6 +150,7 @@ public class JdbcPullService {
         String lastValue = source.lastValue;
         String lastType = source.lastValueType;
         Map<String, Long> counts = new TreeMap<>();
+        String traceparent = TraceContext.currentTraceparent();
         try (Connection connection = DriverManager.getConnection(source.jdbcUrl, credentials)) {
             connection.setReadOnly(true);
             connection.setAutoCommit(false); // lets PostgreSQL stream with the fetch size
@@ -198,11 +180,11 @@ public class JdbcPullService {
                                 sourceConnection, imported + 1));
                         imported++;
                         if (chunk.size() == FETCH_SIZE) {
-                            sourceData.insertMissingWithOutbox(chunk);
+                            sourceData.insertNewWithOutbox(chunk, traceparent);
                             chunk.clear();
                         }
                     }
-                    sourceData.insertMissingWithOutbox(chunk);
+                    sourceData.insertNewWithOutbox(chunk, traceparent);
                 }
             } finally {
                 connection.rollback(); // read-only: nothing to keep on their side
@@ -224,17 +206,10 @@ public class JdbcPullService {
     }
 
     private Properties credentials(String ref) {
-        String prefix = "conveyor.credentials." + ref + ".";
-        Optional<String> user = settings.getOptionalValue(prefix + "username", String.class);
-        Optional<String> password = settings.getOptionalValue(prefix + "password", String.class);
-        if (user.isEmpty()) {
-            String env = ("CONVEYOR_CREDENTIALS_" + ref + "_").toUpperCase().replace('-', '_');
-            throw new PullFailedException("credentials '" + ref + "' are not configured: set " + env + "USERNAME and "
-                    + env + "PASSWORD (for example from a Kubernetes Secret)");
-        }
+        Credentials credentials = Credentials.of(settings, ref, false, "user and password");
         Properties properties = new Properties();
-        properties.setProperty("user", user.get());
-        password.ifPresent(p -> properties.setProperty("password", p));
+        properties.setProperty("user", credentials.username());
+        credentials.password().ifPresent(p -> properties.setProperty("password", p));
         return properties;
     }
 

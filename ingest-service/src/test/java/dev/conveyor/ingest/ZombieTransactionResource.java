@@ -54,7 +54,7 @@ public class ZombieTransactionResource implements QuarkusTestResourceLifecycleMa
         zombie.close(Duration.ZERO);
         return Map.of(
                 "conveyor.ingest.instance-id", INSTANCE_ID,
-                "mp.messaging.outgoing.row-events.max.request.size", "5242880");
+                "conveyor.ingest.relay-max-request-size", "5242880");
     }
 
     @Override

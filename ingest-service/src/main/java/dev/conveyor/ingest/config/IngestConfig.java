@@ -29,8 +29,8 @@ public interface IngestConfig {
     @WithDefault("900000")
     int maxRowBytes();
 
-    /** Rows per database statement while an upload streams in. */
-    @WithDefault("1000")
+    /** Rows per COPY while an upload streams in. */
+    @WithDefault("5000")
     int uploadChunkRows();
 
     /** How many rejected lines an upload's answer lists one by one (all are counted). */
@@ -64,8 +64,20 @@ public interface IngestConfig {
     String intakeConsumerGroup();
 
     /** Outbox entries per Kafka transaction. */
-    @WithDefault("2000")
+    @WithDefault("10000")
     int relayBatchSize();
+
+    /**
+     * Whether this instance runs the outbox relay. Off, rows are stored and wait in the outbox for
+     * another instance (or this one restarted with it on): for maintenance of the Kafka side, and
+     * for the test that kills ingest between the database commit and the relay.
+     */
+    @WithDefault("true")
+    boolean relayEnabled();
+
+    /** The relay producer's {@code max.request.size}: a row is checked against {@link #maxRowBytes()} before. */
+    @WithDefault("1048576")
+    int relayMaxRequestSize();
 
     /** How often the relay looks for entries when nothing woke it (entries left by other instances, retries). */
     @WithDefault("1s")

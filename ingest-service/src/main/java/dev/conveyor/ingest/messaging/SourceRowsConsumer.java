@@ -1,5 +1,6 @@
 package dev.conveyor.ingest.messaging;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -18,7 +20,7 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 
 /**
  * Stores rows that users produced straight onto {@code conveyor.source-rows} as Avro. Rows our own
- * relay published are already stored, so for them the insert is a no-op; records that cannot be
+ * relay published (header {@code conveyor-stored-by}) are stored already and skipped; records that cannot be
  * rows go to the dead-letter topic, and the rest of the batch is stored. The batch's offsets are
  * committed only after this returns.
  */
@@ -40,6 +42,9 @@ public class SourceRowsConsumer {
     public void consume(ConsumerRecords<byte[], byte[]> records) {
         List<SourceRow> rows = new ArrayList<>(records.count());
         for (ConsumerRecord<byte[], byte[]> record : records) {
+            if (storedByUs(record)) {
+                continue;
+            }
             RowIngested event;
             try {
                 event = EVENTS.deserialize(record.topic(), record.value());
@@ -59,5 +64,12 @@ public class SourceRowsConsumer {
             }
         }
         ingest.storeFromTopic(rows);
+    }
+
+    /** Our relay publishes only rows it has stored; anything else on the topic is stored here. */
+    static boolean storedByUs(ConsumerRecord<byte[], byte[]> record) {
+        Header header = record.headers().lastHeader(RowPublisher.HEADER_STORED);
+        return header != null && header.value() != null
+                && RowPublisher.STORED_BY.equals(new String(header.value(), StandardCharsets.UTF_8));
     }
 }

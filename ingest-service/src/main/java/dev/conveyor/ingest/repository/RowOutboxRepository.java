@@ -1,7 +1,7 @@
 package dev.conveyor.ingest.repository;
 
-import java.sql.Timestamp;
-import java.time.Instant;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +10,9 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+
+import org.hibernate.Session;
+import org.hibernate.jdbc.ReturningWork;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -25,8 +28,8 @@ public class RowOutboxRepository {
     private static final TypeReference<Map<String, String>> COLUMNS = new TypeReference<>() {
     };
 
-    /** An outbox entry with the row it publishes. */
-    public record Entry(long seq, SourceRow row) {
+    /** An outbox entry with the row it publishes and the trace context it was stored under (or null). */
+    public record Entry(long seq, SourceRow row, String traceparent) {
     }
 
     private final EntityManager entityManager;
@@ -40,33 +43,43 @@ public class RowOutboxRepository {
      * relay holds are skipped, so instances never publish the same entry at the same time.
      */
     public List<Entry> lockNext(int max) {
-        List<?> found = entityManager.createNativeQuery("""
-                select o.seq, d.reference_id, d.source_connection, cast(d.columns as text), d.batch_id,
-                       d.created_at, d.origin, d.line
-                from row_outbox o join source_data d on d.reference_id = o.reference_id
-                where o.parked_reason is null
-                order by o.seq
-                limit :max
-                for update of o skip locked
-                """)
-                .setParameter("max", max)
-                .getResultList();
-        List<Entry> entries = new ArrayList<>(found.size());
-        for (Object result : found) {
-            Object[] r = (Object[]) result;
-            entries.add(new Entry(((Number) r[0]).longValue(), new SourceRow(uuid(r[1]), (String) r[2],
-                    columns((String) r[3]), r[4] == null ? null : uuid(r[4]), instant(r[5]), (String) r[6],
-                    r[7] == null ? null : ((Number) r[7]).longValue())));
-        }
-        return entries;
+        return withConnection(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("""
+                    select o.seq, d.reference_id, d.source_connection, cast(d.columns as text), d.batch_id,
+                           d.created_at, d.origin, d.line, o.traceparent
+                    from row_outbox o join source_data d on d.reference_id = o.reference_id
+                    where o.parked_reason is null
+                    order by o.seq
+                    limit ?
+                    for update of o skip locked
+                    """)) {
+                select.setInt(1, max);
+                select.setFetchSize(max);
+                List<Entry> entries = new ArrayList<>();
+                try (ResultSet r = select.executeQuery()) {
+                    while (r.next()) {
+                        Long line = r.getObject(8) == null ? null : r.getLong(8);
+                        SourceRow row = new SourceRow(r.getObject(2, UUID.class), r.getString(3), columns(r.getString(4)),
+                                r.getObject(5, UUID.class), r.getObject(6, OffsetDateTime.class).toInstant(),
+                                r.getString(7), line);
+                        entries.add(new Entry(r.getLong(1), row, r.getString(9)));
+                    }
+                }
+                return entries;
+            }
+        });
     }
 
     public void delete(List<Long> seqs) {
-        if (!seqs.isEmpty()) {
-            entityManager.createNativeQuery("delete from row_outbox where seq in (:seqs)")
-                    .setParameter("seqs", seqs)
-                    .executeUpdate();
+        if (seqs.isEmpty()) {
+            return;
         }
+        withConnection(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("delete from row_outbox where seq = any(?)")) {
+                delete.setArray(1, connection.createArrayOf("bigint", seqs.toArray()));
+                return delete.executeUpdate();
+            }
+        });
     }
 
     /** Keeps an entry Kafka refused for good out of the relay's way, with the reason. */
@@ -82,21 +95,8 @@ public class RowOutboxRepository {
                 "select count(*) from row_outbox where parked_reason is null").getSingleResult()).longValue();
     }
 
-    private static UUID uuid(Object value) {
-        return value instanceof UUID uuid ? uuid : UUID.fromString(value.toString());
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof Instant instant) {
-            return instant;
-        }
-        if (value instanceof OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        if (value instanceof Timestamp ts) {
-            return ts.toInstant();
-        }
-        throw new IllegalStateException("Unexpected created_at type " + value.getClass());
+    private <T> T withConnection(ReturningWork<T> work) {
+        return entityManager.unwrap(Session.class).doReturningWork(work);
     }
 
     private static Map<String, String> columns(String json) {

@@ -1,52 +1,82 @@
 package dev.conveyor.ingest.repository;
 
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.hibernate.Session;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
 
 import dev.conveyor.ingest.SourceRow;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
 
-/** Table {@code source_data}, and the outbox entries that go with new rows. */
+/**
+ * Table {@code source_data}, and the outbox entries that go with new rows. Rows are written with
+ * COPY (a million-row upload is a thousand COPYs, not a million statements or a JSON array that
+ * PostgreSQL parses again).
+ */
 @ApplicationScoped
 public class SourceDataRepository implements PanacheRepositoryBase<SourceData, UUID> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Writes rows whose reference ids this service has just made (random UUIDs: REST, uploads,
+     * pulled sources) and an outbox entry for each, with two COPYs and no per-row statement.
+     */
+    public void insertNewWithOutbox(List<SourceRow> rows, String traceparent) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<UUID> ids = new ArrayList<>(rows.size());
+        rows.forEach(row -> ids.add(row.referenceId()));
+        withConnection(connection -> {
+            CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
+            copy.copyIn("copy source_data (" + CopyText.SOURCE_DATA_COLUMNS + ") from stdin",
+                    new StringReader(CopyText.rows(rows)));
+            copy.copyIn("copy row_outbox (reference_id, traceparent) from stdin",
+                    new StringReader(CopyText.outbox(ids, traceparent)));
+            return null;
+        });
+    }
 
     /**
      * Inserts the rows whose reference id is not stored yet and an outbox entry for each of them,
-     * in one statement, and returns the ids it inserted. Rows already there (redelivered, or
-     * re-sent with the same reference id) are left alone and are not published again.
+     * and returns the ids it inserted. Rows already there (redelivered, or re-sent with the same
+     * reference id) are left alone and are not published again. The rows are copied into a
+     * temporary table first, then moved over in one statement.
      */
-    public List<UUID> insertMissingWithOutbox(List<SourceRow> rows) {
+    public List<UUID> insertMissingWithOutbox(List<SourceRow> rows, String traceparent) {
         if (rows.isEmpty()) {
             return List.of();
         }
-        return ids(getEntityManager().createNativeQuery("""
-                with inserted as (
-                    insert into source_data (reference_id, source_connection, columns, batch_id, created_at, origin, line)
-                    select cast(r->>'reference_id' as uuid), r->>'source_connection', r->'columns',
-                           cast(r->>'batch_id' as uuid), cast(r->>'created_at' as timestamptz), r->>'origin',
-                           cast(r->>'line' as bigint)
-                    from jsonb_array_elements(cast(:rows as jsonb)) with ordinality as e(r, n)
-                    order by e.n
-                    on conflict (reference_id) do nothing
-                    returning reference_id)
-                insert into row_outbox (reference_id)
-                select reference_id from inserted
-                returning reference_id
-                """)
-                .setParameter("rows", toJson(rows))
-                .getResultList());
+        return withConnection(connection -> {
+            stage(connection, rows);
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    with inserted as (
+                        insert into source_data (%1$s)
+                        select %1$s from source_data_incoming
+                        on conflict (reference_id) do nothing
+                        returning reference_id)
+                    insert into row_outbox (reference_id, traceparent)
+                    select reference_id, ? from inserted
+                    returning reference_id
+                    """.formatted(CopyText.SOURCE_DATA_COLUMNS))) {
+                insert.setString(1, traceparent);
+                return ids(insert);
+            }
+        });
     }
 
     /**
@@ -57,17 +87,17 @@ public class SourceDataRepository implements PanacheRepositoryBase<SourceData, U
         if (rows.isEmpty()) {
             return List.of();
         }
-        return ids(getEntityManager().createNativeQuery("""
-                insert into source_data (reference_id, source_connection, columns, batch_id, created_at, origin, line)
-                select cast(r->>'reference_id' as uuid), r->>'source_connection', r->'columns',
-                       cast(r->>'batch_id' as uuid), cast(r->>'created_at' as timestamptz), r->>'origin',
-                           cast(r->>'line' as bigint)
-                from jsonb_array_elements(cast(:rows as jsonb)) as r
-                on conflict (reference_id) do nothing
-                returning reference_id
-                """)
-                .setParameter("rows", toJson(rows))
-                .getResultList());
+        return withConnection(connection -> {
+            stage(connection, rows);
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    insert into source_data (%1$s)
+                    select %1$s from source_data_incoming
+                    on conflict (reference_id) do nothing
+                    returning reference_id
+                    """.formatted(CopyText.SOURCE_DATA_COLUMNS))) {
+                return ids(insert);
+            }
+        });
     }
 
     public List<SourceRow> page(String source, int page, int size) {
@@ -82,31 +112,40 @@ public class SourceDataRepository implements PanacheRepositoryBase<SourceData, U
         return count("sourceConnection", source);
     }
 
-    private static List<UUID> ids(List<?> returned) {
-        List<UUID> ids = new ArrayList<>(returned.size());
-        for (Object id : returned) {
-            ids.add(id instanceof UUID uuid ? uuid : UUID.fromString(id.toString()));
+    /** Copies rows into this connection's temporary {@code source_data_incoming}, emptied at every commit. */
+    private static void stage(Connection connection, List<SourceRow> rows) throws SQLException, IOException {
+        try (Statement create = connection.createStatement()) {
+            create.execute("create temporary table if not exists source_data_incoming "
+                    + "(like source_data including defaults) on commit delete rows");
+            // A rolled-back transaction leaves nothing behind; this one may have staged an earlier chunk.
+            create.execute("delete from source_data_incoming");
+        }
+        connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                "copy source_data_incoming (" + CopyText.SOURCE_DATA_COLUMNS + ") from stdin",
+                new StringReader(CopyText.rows(rows)));
+    }
+
+    private static List<UUID> ids(PreparedStatement statement) throws SQLException {
+        List<UUID> ids = new ArrayList<>();
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getObject(1, UUID.class));
+            }
         }
         return ids;
     }
 
-    private static String toJson(List<SourceRow> rows) {
-        List<Map<String, Object>> array = new ArrayList<>(rows.size());
-        for (SourceRow row : rows) {
-            Map<String, Object> element = new LinkedHashMap<>();
-            element.put("reference_id", row.referenceId().toString());
-            element.put("source_connection", row.sourceConnection());
-            element.put("columns", row.columns());
-            element.put("batch_id", row.batchId() == null ? null : row.batchId().toString());
-            element.put("created_at", row.createdAt().toString());
-            element.put("origin", row.origin());
-            element.put("line", row.line());
-            array.add(element);
-        }
-        try {
-            return JSON.writeValueAsString(array);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Cannot write rows as JSON", e);
-        }
+    private <T> T withConnection(ConnectionWork<T> work) {
+        return getEntityManager().unwrap(Session.class).doReturningWork(connection -> {
+            try {
+                return work.run(connection);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private interface ConnectionWork<T> {
+        T run(Connection connection) throws SQLException, IOException;
     }
 }

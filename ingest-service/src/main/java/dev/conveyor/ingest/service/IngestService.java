@@ -69,8 +69,10 @@ public class IngestService {
         for (int i = 0; i < columnsPerRow.size(); i++) {
             rows.add(new SourceRow(UUID.randomUUID(), source, columnsPerRow.get(i), batchId, createdAt, origin, i + 1L));
         }
+        String traceparent = TraceContext.currentTraceparent();
         for (int from = 0; from < rows.size(); from += config.uploadChunkRows()) {
-            sourceData.insertMissingWithOutbox(rows.subList(from, Math.min(rows.size(), from + config.uploadChunkRows())));
+            sourceData.insertNewWithOutbox(rows.subList(from, Math.min(rows.size(), from + config.uploadChunkRows())),
+                    traceparent);
         }
         catalogue.add(source, rows.size(), columnCounts(rows), createdAt);
         relay.wakeUpAfterCommit();
@@ -94,6 +96,7 @@ public class IngestService {
         List<UploadReceipt.Rejection> listed = new ArrayList<>();
         long accepted = 0;
         long rejected = 0;
+        String traceparent = TraceContext.currentTraceparent();
         while (reader.hasNext()) {
             ParsedRow parsed = reader.next();
             String problem = parsed.problem() != null ? parsed.problem()
@@ -113,7 +116,7 @@ public class IngestService {
             chunk.add(new SourceRow(UUID.randomUUID(), source, parsed.columns(), batchId, createdAt, origin,
                     parsed.line()));
             if (chunk.size() >= config.uploadChunkRows()) {
-                sourceData.insertMissingWithOutbox(chunk);
+                sourceData.insertNewWithOutbox(chunk, traceparent);
                 chunk.clear();
             }
         }
@@ -126,7 +129,7 @@ public class IngestService {
         if (accepted + rejected == 0) {
             throw ProblemException.badRequest("body", "the upload holds no rows");
         }
-        sourceData.insertMissingWithOutbox(chunk);
+        sourceData.insertNewWithOutbox(chunk, traceparent);
         if (accepted > 0) {
             catalogue.add(source, accepted, counts, createdAt);
             relay.wakeUpAfterCommit();
@@ -145,7 +148,8 @@ public class IngestService {
         if (rows.isEmpty()) {
             return 0;
         }
-        int added = addToCatalogue(rows, sourceData.insertMissingWithOutbox(rows));
+        int added = addToCatalogue(rows,
+                sourceData.insertMissingWithOutbox(rows, TraceContext.currentTraceparent()));
         if (added > 0) {
             relay.wakeUpAfterCommit();
         }

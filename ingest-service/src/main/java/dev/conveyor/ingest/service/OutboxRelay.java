@@ -54,6 +54,10 @@ public class OutboxRelay {
     }
 
     void onStart(@Observes StartupEvent event) {
+        if (!config.relayEnabled()) {
+            LOG.warn("The outbox relay is off (conveyor.ingest.relay-enabled=false): rows are stored, not published");
+            return;
+        }
         running = true;
         thread = new Thread(this::run, "outbox-relay");
         thread.setDaemon(true);
@@ -118,7 +122,7 @@ public class OutboxRelay {
                 return 0;
             }
             try {
-                publisher.publish(entries.stream().map(Entry::row).toList());
+                publisher.publish(entries);
                 outbox.delete(entries.stream().map(Entry::seq).toList());
                 return entries.size();
             } catch (PublishException e) {
@@ -136,7 +140,7 @@ public class OutboxRelay {
         int parked = 0;
         for (Entry entry : entries) {
             try {
-                publisher.publish(List.of(entry.row()));
+                publisher.publish(List.of(entry));
                 published.add(entry.seq());
             } catch (PublishException e) {
                 if (!e.refused()) {

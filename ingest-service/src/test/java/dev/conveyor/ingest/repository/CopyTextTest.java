@@ -1,0 +1,70 @@
+package dev.conveyor.ingest.repository;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.conveyor.ingest.SourceRow;
+
+class CopyTextTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void shouldWriteOneTabSeparatedLinePerRowWithNullsAsBackslashN() {
+        UUID id = UUID.fromString("6f1c2a7e-1d2b-4c3a-9e8f-0a1b2c3d4e5f");
+        UUID batch = UUID.fromString("00000000-0000-0000-0000-000000000001");
+        SourceRow withAll = new SourceRow(id, "S3", Map.of("a", "1"), batch, Instant.parse("2026-01-02T03:04:05.678Z"),
+                "rest", 7L);
+        SourceRow withoutBatch = new SourceRow(id, "S3", Map.of("a", "1"), null,
+                Instant.parse("2026-01-02T03:04:05Z"), "kafka:t", null);
+
+        assertThat(CopyText.rows(List.of(withAll, withoutBatch))).isEqualTo(
+                id + "\tS3\t{\"a\":\"1\"}\t" + batch + "\t2026-01-02T03:04:05.678Z\trest\t7\n"
+                        + id + "\tS3\t{\"a\":\"1\"}\t\\N\t2026-01-02T03:04:05Z\tkafka:t\t\\N\n");
+    }
+
+    @Test
+    void shouldWriteColumnsAsJsonThatReadsBackToTheSameTexts() throws Exception {
+        Map<String, String> columns = new LinkedHashMap<>();
+        columns.put("quote \" and backslash \\", "tab\there, newline\nthere, cr\r, bell\u0007, é ✓ 😀");
+        columns.put("empty", "");
+        columns.put("missing", null);
+        StringBuilder json = new StringBuilder();
+
+        CopyText.json(json, columns);
+
+        assertThat(JSON.readValue(json.toString(), new TypeReference<LinkedHashMap<String, String>>() {
+        })).isEqualTo(columns);
+        assertThat(json.toString()).doesNotContain("\n", "\t", "\r");
+    }
+
+    @Test
+    void shouldEscapeBackslashesOfTheJsonForCopy() {
+        SourceRow row = new SourceRow(UUID.randomUUID(), "S3", Map.of("a", "x\"y\\z\nw"), null, Instant.EPOCH,
+                "rest", null);
+
+        String line = CopyText.rows(List.of(row));
+
+        // JSON {"a":"x\"y\\z\nw"}; COPY text doubles every backslash of it.
+        assertThat(line.split("\t")[2]).isEqualTo("{\"a\":\"x\\\\\"y\\\\\\\\z\\\\nw\"}");
+    }
+
+    @Test
+    void shouldWriteOutboxLinesWithTheTraceparentOrNull() {
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+
+        assertThat(CopyText.outbox(List.of(a, b), null)).isEqualTo(a + "\t\\N\n" + b + "\t\\N\n");
+        assertThat(CopyText.outbox(List.of(a), "00-abc-def-01")).isEqualTo(a + "\t00-abc-def-01\n");
+    }
+}

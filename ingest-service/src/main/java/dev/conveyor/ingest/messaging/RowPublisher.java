@@ -68,6 +68,8 @@ public class RowPublisher {
         props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // One transaction in flight (≤ relay-batch-size rows, a few MB): the pooled buffers stay small.
+        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 16L * 1024 * 1024);
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, config.relayMaxRequestSize());
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) config.publishTimeout().toMillis());
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(5000, config.publishTimeout().toMillis()));

@@ -31,6 +31,8 @@ import io.quarkus.panache.common.Sort;
 @ApplicationScoped
 public class SourceDataRepository implements PanacheRepositoryBase<SourceData, UUID> {
 
+    private static final String UNIQUE_VIOLATION = "23505";
+
     /**
      * Writes rows whose reference ids this service has just made (random UUIDs: REST, uploads,
      * pulled sources) and an outbox entry for each, with two COPYs and no per-row statement.
@@ -39,14 +41,8 @@ public class SourceDataRepository implements PanacheRepositoryBase<SourceData, U
         if (rows.isEmpty()) {
             return;
         }
-        List<UUID> ids = new ArrayList<>(rows.size());
-        rows.forEach(row -> ids.add(row.referenceId()));
         withConnection(connection -> {
-            CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
-            copy.copyIn("copy source_data (" + CopyText.SOURCE_DATA_COLUMNS + ") from stdin",
-                    new StringReader(CopyText.rows(rows)));
-            copy.copyIn("copy row_outbox (reference_id, traceparent) from stdin",
-                    new StringReader(CopyText.outbox(ids, traceparent)));
+            copyWithOutbox(connection, rows, traceparent);
             return null;
         });
     }
@@ -54,14 +50,30 @@ public class SourceDataRepository implements PanacheRepositoryBase<SourceData, U
     /**
      * Inserts the rows whose reference id is not stored yet and an outbox entry for each of them,
      * and returns the ids it inserted. Rows already there (redelivered, or re-sent with the same
-     * reference id) are left alone and are not published again. The rows are copied into a
-     * temporary table first, then moved over in one statement.
+     * reference id) are left alone and are not published again. Most batches hold only new rows:
+     * they are copied straight in; when one is a duplicate the copy is undone (to a savepoint) and
+     * the batch goes through a temporary table and {@code on conflict do nothing}.
      */
     public List<UUID> insertMissingWithOutbox(List<SourceRow> rows, String traceparent) {
         if (rows.isEmpty()) {
             return List.of();
         }
         return withConnection(connection -> {
+            try (Statement savepoint = connection.createStatement()) {
+                savepoint.execute("savepoint before_copy");
+                try {
+                    copyWithOutbox(connection, rows, traceparent);
+                    savepoint.execute("release savepoint before_copy");
+                    List<UUID> ids = new ArrayList<>(rows.size());
+                    rows.forEach(row -> ids.add(row.referenceId()));
+                    return ids;
+                } catch (SQLException e) {
+                    if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    savepoint.execute("rollback to savepoint before_copy");
+                }
+            }
             stage(connection, rows);
             try (PreparedStatement insert = connection.prepareStatement("""
                     with inserted as (
@@ -110,6 +122,17 @@ public class SourceDataRepository implements PanacheRepositoryBase<SourceData, U
 
     public long countBySource(String source) {
         return count("sourceConnection", source);
+    }
+
+    private static void copyWithOutbox(Connection connection, List<SourceRow> rows, String traceparent)
+            throws SQLException, IOException {
+        List<UUID> ids = new ArrayList<>(rows.size());
+        rows.forEach(row -> ids.add(row.referenceId()));
+        CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
+        copy.copyIn("copy source_data (" + CopyText.SOURCE_DATA_COLUMNS + ") from stdin",
+                new StringReader(CopyText.rows(rows)));
+        copy.copyIn("copy row_outbox (reference_id, traceparent) from stdin",
+                new StringReader(CopyText.outbox(ids, traceparent)));
     }
 
     /** Copies rows into this connection's temporary {@code source_data_incoming}, emptied at every commit. */

@@ -1,7 +1,5 @@
 package dev.conveyor.ingest.jdbc.service;
 
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -9,6 +7,7 @@ import java.util.regex.Pattern;
 
 import dev.conveyor.common.rest.Problem;
 import dev.conveyor.common.rest.ProblemException;
+import dev.conveyor.ingest.pulled.service.PullSchedule;
 
 /**
  * What a user sends to define a JDBC source (snake_case JSON), checked whole: one 400 names every
@@ -53,19 +52,7 @@ public record JdbcSourceDefinition(String jdbcUrl, String credentials, String ta
             errors.add(new Problem.FieldError("incremental_column",
                     "a column name is required: rows are imported in its order, each only once"));
         }
-        Long seconds = null;
-        if (pullEvery != null && !pullEvery.isBlank()) {
-            try {
-                Duration every = Duration.parse(pullEvery);
-                if (every.getSeconds() < 1) {
-                    errors.add(new Problem.FieldError("pull_every", "must be at least PT1S"));
-                } else {
-                    seconds = every.getSeconds();
-                }
-            } catch (DateTimeParseException e) {
-                errors.add(new Problem.FieldError("pull_every", "must be an ISO-8601 duration such as PT5M"));
-            }
-        }
+        Long seconds = PullSchedule.seconds(pullEvery, errors);
         if (!errors.isEmpty()) {
             throw ProblemException.badRequest(errors);
         }

@@ -1,8 +1,6 @@
 package dev.conveyor.ingest.s3.service;
 
 import java.net.URI;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -10,6 +8,7 @@ import java.util.regex.Pattern;
 
 import dev.conveyor.common.rest.Problem;
 import dev.conveyor.common.rest.ProblemException;
+import dev.conveyor.ingest.pulled.service.PullSchedule;
 import dev.conveyor.ingest.service.RejectMode;
 
 /**
@@ -61,19 +60,7 @@ public record S3SourceDefinition(String endpoint, String region, String bucket, 
         if (mode == null) {
             errors.add(new Problem.FieldError("reject", "must be 'file' (a bad line rejects the object) or 'line'"));
         }
-        Long seconds = null;
-        if (pullEvery != null && !pullEvery.isBlank()) {
-            try {
-                Duration every = Duration.parse(pullEvery);
-                if (every.getSeconds() < 1) {
-                    errors.add(new Problem.FieldError("pull_every", "must be at least PT1S"));
-                } else {
-                    seconds = every.getSeconds();
-                }
-            } catch (DateTimeParseException e) {
-                errors.add(new Problem.FieldError("pull_every", "must be an ISO-8601 duration such as PT5M"));
-            }
-        }
+        Long seconds = PullSchedule.seconds(pullEvery, errors);
         if (!errors.isEmpty()) {
             throw ProblemException.badRequest(errors);
         }

@@ -45,8 +45,8 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * Rows per second through the JSON intake topic, an NDJSON upload and a CSV upload, each of
  * {@code bench.rows} (default 1,000,000) rows, with the heap (used, after a full GC) before and
- * after and its peak while running. "Stored" is when every row is in PostgreSQL (for an upload:
- * the 201); "published" when the outbox relay has put every row on conveyor.source-rows.
+ * after and its peak while running, and the CPU time the JVM spent. "Stored" is when every row is
+ * in PostgreSQL (for an upload: the 201); "published" when the outbox relay has put every row on conveyor.source-rows.
  * Not part of verify: {@code ./mvnw -B -pl ingest-service -Pbenchmark verify [-Dbench.rows=...]}.
  */
 @QuarkusTest
@@ -68,8 +68,8 @@ class IngestBenchmark {
 
     @Test
     void measureTheThreeWaysIn() throws Exception {
-        report.add("| path | rows | stored in | rows/s stored | published in | rows/s published | heap before → after (MB, after GC) | heap peak (MB) |");
-        report.add("|---|---|---|---|---|---|---|---|");
+        report.add("| path | rows | stored in | rows/s stored | published in | rows/s published | heap before → after (MB, after GC) | heap peak (MB) | JVM CPU (s) | rows per JVM CPU-second |");
+        report.add("|---|---|---|---|---|---|---|---|---|---|");
         measure("JSON intake topic", "bench-topic", this::produceToTopic);
         measure("NDJSON upload", "bench-ndjson", source -> upload(source, "application/x-ndjson",
                 lines(i -> "{\"data_column_1\": \"Review " + i + ": I love this movie.\", \"data_column_2\": \"The plot was great.\"}\n", null)));
@@ -88,17 +88,20 @@ class IngestBenchmark {
         long heapBefore = heapAfterGc();
         HeapPeak peak = new HeapPeak();
         peak.start();
+        long cpuBefore = processCpuNanos();
         long start = System.nanoTime();
         load.run(source);
         await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> storedRows(source) >= ROWS);
         double stored = seconds(start);
         await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> pendingOutbox() == 0);
         double published = seconds(start);
+        double cpu = (processCpuNanos() - cpuBefore) / 1e9;
         peak.stop();
         long heapAfter = heapAfterGc();
         assertThat(storedRows(source)).isEqualTo(ROWS);
-        String line = String.format("| %s | %,d | %.1f s | %,.0f | %.1f s | %,.0f | %d → %d | %d |", name, ROWS, stored,
-                ROWS / stored, published, ROWS / published, heapBefore >> 20, heapAfter >> 20, peak.max() >> 20);
+        String line = String.format("| %s | %,d | %.1f s | %,.0f | %.1f s | %,.0f | %d → %d | %d | %.1f | %,.0f |", name,
+                ROWS, stored, ROWS / stored, published, ROWS / published, heapBefore >> 20, heapAfter >> 20,
+                peak.max() >> 20, cpu, ROWS / cpu);
         report.add(line);
         System.out.println("BENCH " + line);
     }
@@ -184,6 +187,15 @@ class IngestBenchmark {
 
     private static double seconds(long startNanos) {
         return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /**
+     * CPU time of this JVM (service, embedded broker and the benchmark's producer or HTTP client; not
+     * PostgreSQL): unlike wall-clock rates it does not shrink when other builds take the cores.
+     */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static long heapAfterGc() {

@@ -67,6 +67,12 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
     private KeyValueStore<String, String> deadlines;
     private KeyValueStore<String, String> forgetting;
     private KeyValueStore<String, String> continuous;
+    /**
+     * A run's definition never changes once started, and every result needs it: read from the
+     * store once per processor (a restored or moved task starts with an empty cache), not decoded
+     * again per result.
+     */
+    private final Map<String, RunDirectiveIssued> definitionCache = new java.util.HashMap<>();
 
     RunPartitionProcessor(OrchestrationSettings settings, RowColumns rowColumns) {
         this.settings = settings;
@@ -77,6 +83,7 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
     public void init(ProcessorContext<String, SpecificRecordBase> context) {
         this.context = context;
         this.partition = context.taskId().partition();
+        definitionCache.clear(); // a revived task's stores were restored: read them afresh
         rows = context.getStateStore(OrchestratorTopology.ROWS_STORE);
         sourceRows = context.getStateStore(OrchestratorTopology.PARTITION_SOURCE_ROWS_STORE);
         dirtySources = context.getStateStore(OrchestratorTopology.DIRTY_SOURCES_STORE);
@@ -137,7 +144,7 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
         }
         for (String runId : runIds) {
             RunPartition run = runs.get(runId);
-            RunDirectiveIssued definition = definitions.get(runId);
+            RunDirectiveIssued definition = definition(runId);
             if (run == null || definition == null || run.getStatus() == PartitionRunStatus.STOPPED) {
                 continue;
             }
@@ -168,7 +175,7 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
             case PAUSE -> update(runId, run -> setStatus(run, PartitionRunStatus.PAUSED));
             case RESUME -> update(runId, run -> {
                 setStatus(run, PartitionRunStatus.RUNNING);
-                if (definitions.get(runId).getOrdering() == RunOrdering.PER_ROW) {
+                if (definition(runId).getOrdering() == RunOrdering.PER_ROW) {
                     run.setCursor(null); // catch up the rows that ended a process while paused
                     run.setCursorDone(false);
                 }
@@ -188,7 +195,7 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
                 report(run); // at once: the coordinator must not end the run on a report from before
             });
             case FORGET -> {
-                if (runs.get(runId) != null || definitions.get(runId) != null) {
+                if (runs.get(runId) != null || definition(runId) != null) {
                     forgetting.put(runId, "");
                 }
             }
@@ -203,11 +210,12 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
     }
 
     private void start(RunDirectiveIssued directive) {
-        if (definitions.get(directive.getRunId()) != null) {
+        if (definition(directive.getRunId()) != null) {
             return; // redelivered
         }
         directive.setProcesses(ProcessSteps.current(directive.getProcesses()));
         definitions.put(directive.getRunId(), directive);
+        definitionCache.put(directive.getRunId(), directive);
         Long seen = sourceRows.get(directive.getSourceConnection());
         long snapshot = seen == null ? 0 : seen;
         if (directive.getContinuous()) {
@@ -250,7 +258,7 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
         if (run.getStatus() != PartitionRunStatus.RUNNING) {
             return 0;
         }
-        RunDirectiveIssued definition = definitions.get(run.getRunId());
+        RunDirectiveIssued definition = definition(run.getRunId());
         if (run.getCursorDone()) {
             return run.getRetryStage() >= 0 ? retryFailed(run, definition, budget) : 0;
         }
@@ -416,7 +424,7 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
             return; // a duplicate, a late answer to a task already ended, or a forgotten run
         }
         RunPartition run = runs.get(result.getRunId());
-        RunDirectiveIssued definition = definitions.get(result.getRunId());
+        RunDirectiveIssued definition = definition(result.getRunId());
         if (run == null || definition == null) {
             return;
         }
@@ -522,7 +530,7 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
             String memberKey = StoreKeys.of(runId, referenceId);
             RunMember member = members.get(memberKey);
             RunPartition run = runs.get(runId);
-            RunDirectiveIssued definition = definitions.get(runId);
+            RunDirectiveIssued definition = definition(runId);
             if (member == null || run == null || definition == null || member.getState() != MemberState.IN_FLIGHT) {
                 continue;
             }
@@ -620,9 +628,10 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
                 return;
             }
             RunPartition run = runs.get(runId);
-            RunDirectiveIssued definition = definitions.get(runId);
+            RunDirectiveIssued definition = definition(runId);
             runs.delete(runId);
             definitions.delete(runId);
+            definitionCache.remove(runId);
             forgetting.delete(runId);
             if (run != null) {
                 continuous.delete(StoreKeys.of(run.getSourceConnection(), runId));
@@ -636,6 +645,17 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
             }
             LOG.info("Run {}: state of partition {} deleted (retention)", runId, partition);
         }
+    }
+
+    private RunDirectiveIssued definition(String runId) {
+        RunDirectiveIssued cached = definitionCache.get(runId);
+        if (cached == null) {
+            cached = definitions.get(runId);
+            if (cached != null) {
+                definitionCache.put(runId, cached);
+            }
+        }
+        return cached;
     }
 
     private void forward(String key, SpecificRecordBase value) {

@@ -76,7 +76,7 @@ class RunScaleBenchmark {
         Duration retention = Duration.ofSeconds(Long.getLong("bench.retention-s", 5));
         OrchestrationSettings settings = OrchestrationSettings.defaults(Topics.STREAM_PARTITIONS)
                 .withChunkSize(Integer.getInteger("bench.chunk", 2000))
-                .withMaxInFlight(Long.getLong("bench.max-in-flight", 20_000))
+                .withMaxInFlight(Long.getLong("bench.max-in-flight", 2_000))
                 .withRetention(retention);
         // One orchestrator for every size, as in production: sizes run one after the other.
         KafkaStreams streams = new KafkaStreams(

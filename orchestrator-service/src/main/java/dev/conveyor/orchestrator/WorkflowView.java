@@ -7,9 +7,13 @@ import java.util.Map;
 import dev.conveyor.schemas.ProcessStep;
 import dev.conveyor.schemas.WorkflowDefined;
 
-/** A workflow as the API shows it: processes as an ordered object of name → full definition, in run order. */
+/**
+ * A workflow as the API shows it: processes as an ordered object of name → full definition, in run
+ * order; {@code failedRows} ({@code skip} or {@code run_anyway}) is what its runs' later processes do
+ * with a row whose process Failed, unless a run says otherwise.
+ */
 public record WorkflowView(String workflowId, String workflowName, String sourceConnection,
-        Map<String, ProcessDefinition> processes, String model, Instant createdAt) {
+        Map<String, ProcessDefinition> processes, String model, Instant createdAt, String failedRows) {
 
     public static WorkflowView of(WorkflowDefined workflow) {
         Map<String, ProcessDefinition> processes = new LinkedHashMap<>();
@@ -17,6 +21,7 @@ public record WorkflowView(String workflowId, String workflowName, String source
             processes.put(step.getName(), ProcessDefinition.of(step));
         }
         return new WorkflowView(workflow.getWorkflowId(), workflow.getWorkflowName(), workflow.getSourceConnection(),
-                processes, workflow.getModel(), workflow.getCreatedAt());
+                processes, workflow.getModel(), workflow.getCreatedAt(),
+                workflow.getFailedRows().name().toLowerCase(java.util.Locale.ROOT));
     }
 }

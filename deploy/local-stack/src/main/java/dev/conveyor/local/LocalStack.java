@@ -25,12 +25,22 @@ public final class LocalStack implements AutoCloseable {
     private final Database database;
     private final Map<String, ServiceProcess> services;
     private final Path workDir;
+    private final Path repoRoot;
+    /** How each service was launched, so that more instances of it can be started alike. */
+    private final Map<String, Launch> launches;
+    private final List<ServiceProcess> extraInstances = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private LocalStack(EmbeddedKafka kafka, Database database, Map<String, ServiceProcess> services, Path workDir) {
+    private record Launch(Map<String, String> properties, Map<String, String> environment) {
+    }
+
+    private LocalStack(EmbeddedKafka kafka, Database database, Map<String, ServiceProcess> services, Path workDir,
+            Path repoRoot, Map<String, Launch> launches) {
         this.kafka = kafka;
         this.database = database;
         this.services = services;
         this.workDir = workDir;
+        this.repoRoot = repoRoot;
+        this.launches = launches;
     }
 
     /**
@@ -60,26 +70,30 @@ public final class LocalStack implements AutoCloseable {
                     "kafka.bootstrap.servers", kafka.bootstrapServers(),
                     "quarkus.log.console.json", "false");
 
-            ServiceProcess ingest = ServiceProcess.launch(repoRoot, INGEST,
-                    with(common, datasource(database, "conveyor_ingest")), secrets(database), logs);
-            started.add(ingest);
-            ServiceProcess review = ServiceProcess.launch(repoRoot, REVIEW,
-                    with(common, datasource(database, "conveyor_review")), secrets(database), logs);
-            started.add(review);
-            ServiceProcess worker = ServiceProcess.launch(repoRoot, WORKER,
-                    with(common, llm.map(endpoint -> Map.of(
-                            "conveyor.worker.provider", "openai",
-                            "quarkus.langchain4j.openai.base-url", endpoint.baseUrl(),
-                            "quarkus.langchain4j.openai.chat-model.model-name", endpoint.model()))
-                            .orElse(Map.of("conveyor.worker.provider", "offline"))),
+            Map<String, Launch> launches = new HashMap<>();
+            launches.put(INGEST, new Launch(with(common, datasource(database, "conveyor_ingest")), secrets(database)));
+            launches.put(REVIEW, new Launch(with(common, datasource(database, "conveyor_review")), secrets(database)));
+            launches.put(WORKER, new Launch(with(common, llm.map(endpoint -> Map.of(
+                    "conveyor.worker.provider", "openai",
+                    "quarkus.langchain4j.openai.base-url", endpoint.baseUrl(),
+                    "quarkus.langchain4j.openai.chat-model.model-name", endpoint.model()))
+                    .orElse(Map.of("conveyor.worker.provider", "offline"))),
                     llm.map(endpoint -> Map.of("QUARKUS_LANGCHAIN4J_OPENAI_API_KEY", endpoint.apiKey()))
-                            .orElse(Map.of()), logs);
+                            .orElse(Map.of())));
+            ServiceProcess ingest = ServiceProcess.launch(repoRoot, INGEST, launches.get(INGEST).properties(),
+                    launches.get(INGEST).environment(), logs);
+            started.add(ingest);
+            ServiceProcess review = ServiceProcess.launch(repoRoot, REVIEW, launches.get(REVIEW).properties(),
+                    launches.get(REVIEW).environment(), logs);
+            started.add(review);
+            ServiceProcess worker = ServiceProcess.launch(repoRoot, WORKER, launches.get(WORKER).properties(),
+                    launches.get(WORKER).environment(), logs);
             started.add(worker);
+            launches.put(ORCHESTRATOR, new Launch(with(common, Map.of(
+                    "quarkus.rest-client.ingest.url", ingest.url(),
+                    "kafka-streams.state.dir", workDir.resolve("orchestrator-state").toString())), Map.of()));
             ServiceProcess orchestrator = ServiceProcess.launch(repoRoot, ORCHESTRATOR,
-                    with(common, Map.of(
-                            "quarkus.rest-client.ingest.url", ingest.url(),
-                            "kafka-streams.state.dir", workDir.resolve("orchestrator-state").toString())),
-                    Map.of(), logs);
+                    launches.get(ORCHESTRATOR).properties(), Map.of(), logs);
             started.add(orchestrator);
             progress.accept("Starting the four services (logs in " + logs + ")...");
 
@@ -88,7 +102,7 @@ public final class LocalStack implements AutoCloseable {
                 services.put(service.name(), service.awaitReady(Duration.ofSeconds(120)));
                 progress.accept("  " + service.name() + " ready at " + service.url());
             }
-            return new LocalStack(kafka, database, services, workDir);
+            return new LocalStack(kafka, database, services, workDir, repoRoot, launches);
         } catch (RuntimeException | java.io.IOException e) {
             started.forEach(ServiceProcess::close);
             if (kafka != null) {
@@ -137,9 +151,41 @@ public final class LocalStack implements AutoCloseable {
         return new ConveyorClient(service(INGEST).url(), service(ORCHESTRATOR).url(), service(REVIEW).url());
     }
 
+    /**
+     * Starts one more instance of each of these services, configured as the first one, all at
+     * once, and waits until every one is ready. What must differ per instance differs: its port,
+     * its log ({@code <module>-<instance>.log}), ingest's instance id (its outbox relay's
+     * transactional id is {@code conveyor-ingest-<instance>}), the orchestrator's state directory.
+     * The stack stops them on close.
+     */
+    public List<ServiceProcess> startInstances(List<String> modules, String instance) {
+        List<ServiceProcess> started = new ArrayList<>();
+        for (String module : modules) {
+            Launch launch = launches.get(module);
+            if (launch == null) {
+                throw new IllegalArgumentException("no service " + module);
+            }
+            Map<String, String> properties = new HashMap<>(launch.properties());
+            if (module.equals(INGEST)) {
+                properties.put("conveyor.ingest.instance-id", instance);
+            }
+            if (module.equals(ORCHESTRATOR)) {
+                properties.put("kafka-streams.state.dir",
+                        workDir.resolve("orchestrator-state-" + instance).toString());
+            }
+            ServiceProcess process = ServiceProcess.launch(repoRoot, module, module + "-" + instance, properties,
+                    launch.environment(), workDir.resolve("logs"));
+            extraInstances.add(process);
+            started.add(process);
+        }
+        started.forEach(process -> process.awaitReady(Duration.ofSeconds(180)));
+        return started;
+    }
+
     @Override
     public void close() {
         // Services first, so that none of them is left talking to a broker that is gone.
+        extraInstances.forEach(ServiceProcess::close);
         services.values().forEach(ServiceProcess::close);
         kafka.close();
         database.close();

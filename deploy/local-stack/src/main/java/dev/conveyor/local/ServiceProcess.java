@@ -43,6 +43,12 @@ public final class ServiceProcess implements AutoCloseable {
     /** Starts the packaged app of {@code module} under {@code repoRoot}; does not wait for it. */
     public static ServiceProcess launch(Path repoRoot, String module, Map<String, String> properties,
             Map<String, String> environment, Path logDir) {
+        return launch(repoRoot, module, module, properties, environment, logDir);
+    }
+
+    /** As above, for one of several instances of a module: its log is {@code <name>.log}. */
+    public static ServiceProcess launch(Path repoRoot, String module, String name, Map<String, String> properties,
+            Map<String, String> environment, Path logDir) {
         Path jar = repoRoot.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("No packaged " + module + " at " + jar
@@ -59,11 +65,11 @@ public final class ServiceProcess implements AutoCloseable {
         command.add(jar.toString());
         try {
             Files.createDirectories(logDir);
-            Path log = logDir.resolve(module + ".log");
+            Path log = logDir.resolve(name + ".log");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().putAll(environment);
-            return new ServiceProcess(module, builder.start(), port, log, List.copyOf(command), Map.copyOf(environment));
+            return new ServiceProcess(name, builder.start(), port, log, List.copyOf(command), Map.copyOf(environment));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + module, e);
         }

@@ -24,8 +24,12 @@ public interface OrchestratorConfig {
     @WithDefault("100ms")
     Duration tick();
 
-    /** Tasks of one run a partition keeps out at once; results make room for the next ones. */
-    @WithDefault("20000")
+    /**
+     * Tasks of one run a partition keeps out at once; results make room for the next ones. Small
+     * enough that a queued task reaches a worker well within its deadline, and that the results
+     * a stage's barrier waits for are few (docs/decisions/11-in-flight-window.md).
+     */
+    @WithDefault("2000")
     long maxInFlight();
 
     /** A task without a result this long after it was issued is issued once more, then Failed. */

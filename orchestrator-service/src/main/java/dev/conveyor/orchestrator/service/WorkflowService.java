@@ -60,6 +60,7 @@ public class WorkflowService {
                 .setProcesses(validated.processes())
                 .setModel(request.model().trim())
                 .setCreatedAt(Instant.ofEpochMilli(System.currentTimeMillis()))
+                .setFailedRows(validated.failedRows())
                 .build();
         publisher.publish(Topics.WORKFLOW_DEFINITIONS, workflow.getWorkflowId(), workflow);
         // Read-your-writes: a run started right after this answer must find the workflow here.
@@ -91,20 +92,8 @@ public class WorkflowService {
             throw ProblemException.badRequest("source_connection",
                     "source '" + workflow.getSourceConnection() + "' has no rows");
         }
-        RunRequested command = RunRequested.newBuilder()
-                .setRunId(UUID.randomUUID().toString())
-                .setWorkflowId(workflow.getWorkflowId())
-                .setSourceConnection(workflow.getSourceConnection())
-                .setProcesses(processes)
-                .setModel(workflow.getModel())
-                .setExpectedRows(profile.map(SourceProfile::rowCount).orElse(0L))
-                .setRequestedAt(Instant.ofEpochMilli(System.currentTimeMillis()))
-                .setMaxCostUsd(options.budget().maxCostUsd())
-                .setMaxTokens(options.budget().maxTokens())
-                .setOrdering(options.ordering())
-                .setFailedRows(options.failedRows())
-                .setContinuous(options.continuous())
-                .build();
+        RunRequested command = RunCommands.of(workflow, processes, options,
+                profile.map(SourceProfile::rowCount).orElse(0L), Instant.ofEpochMilli(System.currentTimeMillis()));
         publisher.publish(Topics.RUN_COMMANDS, command.getRunId(), command);
         return RunView.requested(command);
     }

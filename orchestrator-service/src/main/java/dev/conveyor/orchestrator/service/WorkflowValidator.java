@@ -14,6 +14,7 @@ import dev.conveyor.common.rest.Problem.FieldError;
 import dev.conveyor.orchestrator.client.SourceProfile;
 import dev.conveyor.orchestrator.rest.CreateWorkflowRequest;
 import dev.conveyor.orchestrator.service.ProcessDefinitionReader.ReadProcess;
+import dev.conveyor.schemas.FailedRowPolicy;
 import dev.conveyor.schemas.ProcessStep;
 
 /**
@@ -25,8 +26,8 @@ public final class WorkflowValidator {
 
     private static final Pattern PROCESS_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,99}");
 
-    /** The outcome: the processes in run order when {@code errors} is empty. */
-    public record Validated(List<ProcessStep> processes, List<FieldError> errors) {
+    /** The outcome: the processes in run order and the Failed-row policy when {@code errors} is empty. */
+    public record Validated(List<ProcessStep> processes, FailedRowPolicy failedRows, List<FieldError> errors) {
     }
 
     private WorkflowValidator() {
@@ -36,11 +37,14 @@ public final class WorkflowValidator {
             Function<String, Optional<SourceProfile>> sources) {
         List<FieldError> errors = new ArrayList<>();
         if (request == null) {
-            return new Validated(List.of(), List.of(new FieldError("body", "a workflow object is required")));
+            return new Validated(List.of(), FailedRowPolicy.SKIP,
+                    List.of(new FieldError("body", "a workflow object is required")));
         }
         requireText(request.workflowName(), "workflow_name", errors);
         requireText(request.model(), "model", errors);
         List<ReadProcess> processes = processes(request.processes(), errors);
+        FailedRowPolicy failedRows = RunOptions.enumValue(request.failedRows(), "failed_rows", FailedRowPolicy.class,
+                FailedRowPolicy.SKIP, errors);
 
         // The catalogue is asked only about a request that is otherwise valid.
         if (requireText(request.sourceConnection(), "source_connection", errors) && errors.isEmpty()) {
@@ -52,7 +56,7 @@ public final class WorkflowValidator {
                 processes.forEach(process -> checkColumns(process, request.sourceConnection(), source.get(), errors));
             }
         }
-        return new Validated(processes.stream().map(ReadProcess::step).toList(), errors);
+        return new Validated(processes.stream().map(ReadProcess::step).toList(), failedRows, errors);
     }
 
     /** Every column a process reads must be in every row of the source. */

@@ -19,7 +19,7 @@ public record OrchestrationSettings(Duration rowWaitTimeout, int chunkSize, Dura
 
     /** Defaults of the configuration, with the given partition count. */
     public static OrchestrationSettings defaults(int partitions) {
-        return new OrchestrationSettings(Duration.ofMinutes(2), 2000, Duration.ofMillis(100), 20_000,
+        return new OrchestrationSettings(Duration.ofMinutes(2), 2000, Duration.ofMillis(100), 2_000,
                 Duration.ofMinutes(10), Duration.ofHours(24), partitions);
     }
 

@@ -67,6 +67,22 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
     private KeyValueStore<String, String> deadlines;
     private KeyValueStore<String, String> forgetting;
     private KeyValueStore<String, String> continuous;
+    /**
+     * A run's definition never changes once started, and every result needs it: read from the
+     * store once per processor (a restored or moved task starts with an empty cache), not decoded
+     * again per result.
+     */
+    private final Map<String, RunDirectiveIssued> definitionCache = new java.util.HashMap<>();
+    /*
+     * In-memory mirrors of the three small index stores, read whole at init and written through:
+     * every row asked "does this source have continuous runs?" and every tick "which sources and
+     * runs are due?" through a store iterator, and opening one registers (and closing it removes)
+     * a Kafka metric, re-registering the store's JMX bean each time: 7% of the benchmark's CPU
+     * went to that for the continuous-runs lookup alone (docs/benchmarks.md).
+     */
+    private final Map<String, java.util.Set<String>> continuousBySource = new java.util.HashMap<>();
+    private final java.util.Set<String> dirtySourceSet = new java.util.LinkedHashSet<>();
+    private final java.util.Set<String> forgettingRuns = new java.util.LinkedHashSet<>();
 
     RunPartitionProcessor(OrchestrationSettings settings, RowColumns rowColumns) {
         this.settings = settings;
@@ -77,6 +93,11 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
     public void init(ProcessorContext<String, SpecificRecordBase> context) {
         this.context = context;
         this.partition = context.taskId().partition();
+        // a revived task's stores were restored: read them afresh
+        definitionCache.clear();
+        continuousBySource.clear();
+        dirtySourceSet.clear();
+        forgettingRuns.clear();
         rows = context.getStateStore(OrchestratorTopology.ROWS_STORE);
         sourceRows = context.getStateStore(OrchestratorTopology.PARTITION_SOURCE_ROWS_STORE);
         dirtySources = context.getStateStore(OrchestratorTopology.DIRTY_SOURCES_STORE);
@@ -86,6 +107,19 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
         deadlines = context.getStateStore(OrchestratorTopology.DEADLINES_STORE);
         forgetting = context.getStateStore(OrchestratorTopology.FORGETTING_STORE);
         continuous = context.getStateStore(OrchestratorTopology.CONTINUOUS_RUNS_STORE);
+        try (KeyValueIterator<String, String> it = continuous.all()) {
+            while (it.hasNext()) {
+                String key = it.next().key;
+                continuousBySource.computeIfAbsent(StoreKeys.first(key), s -> new java.util.LinkedHashSet<>())
+                        .add(StoreKeys.second(key));
+            }
+        }
+        try (KeyValueIterator<String, String> it = dirtySources.all()) {
+            it.forEachRemaining(entry -> dirtySourceSet.add(entry.key));
+        }
+        try (KeyValueIterator<String, String> it = forgetting.all()) {
+            it.forEachRemaining(entry -> forgettingRuns.add(entry.key));
+        }
         rowColumns.init(context);
         context.schedule(settings.tick(), PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
@@ -116,7 +150,9 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
             Long count = sourceRows.get(source);
             seq = count == null ? 1 : count + 1;
             sourceRows.put(source, seq);
-            dirtySources.put(source, "");
+            if (dirtySourceSet.add(source)) {
+                dirtySources.put(source, "");
+            }
         } else {
             seq = kept.getSeq();
         }
@@ -129,15 +165,13 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
 
     /** A new row of a source joins its continuous runs at once (when paused, at the resume's catch-up). */
     private void joinContinuousRuns(String source, String referenceId, RowKept row) {
-        List<String> runIds = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = continuous.prefixScan(StoreKeys.prefix(source), KEYS)) {
-            while (it.hasNext()) {
-                runIds.add(StoreKeys.second(it.next().key));
-            }
+        java.util.Set<String> runIds = continuousBySource.get(source);
+        if (runIds == null) {
+            return;
         }
-        for (String runId : runIds) {
+        for (String runId : List.copyOf(runIds)) {
             RunPartition run = runs.get(runId);
-            RunDirectiveIssued definition = definitions.get(runId);
+            RunDirectiveIssued definition = definition(runId);
             if (run == null || definition == null || run.getStatus() == PartitionRunStatus.STOPPED) {
                 continue;
             }
@@ -168,7 +202,7 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
             case PAUSE -> update(runId, run -> setStatus(run, PartitionRunStatus.PAUSED));
             case RESUME -> update(runId, run -> {
                 setStatus(run, PartitionRunStatus.RUNNING);
-                if (definitions.get(runId).getOrdering() == RunOrdering.PER_ROW) {
+                if (definition(runId).getOrdering() == RunOrdering.PER_ROW) {
                     run.setCursor(null); // catch up the rows that ended a process while paused
                     run.setCursorDone(false);
                 }
@@ -188,8 +222,9 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
                 report(run); // at once: the coordinator must not end the run on a report from before
             });
             case FORGET -> {
-                if (runs.get(runId) != null || definitions.get(runId) != null) {
+                if (runs.get(runId) != null || definition(runId) != null) {
                     forgetting.put(runId, "");
+                    forgettingRuns.add(runId);
                 }
             }
         }
@@ -203,15 +238,18 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
     }
 
     private void start(RunDirectiveIssued directive) {
-        if (definitions.get(directive.getRunId()) != null) {
+        if (definition(directive.getRunId()) != null) {
             return; // redelivered
         }
         directive.setProcesses(ProcessSteps.current(directive.getProcesses()));
         definitions.put(directive.getRunId(), directive);
+        definitionCache.put(directive.getRunId(), directive);
         Long seen = sourceRows.get(directive.getSourceConnection());
         long snapshot = seen == null ? 0 : seen;
         if (directive.getContinuous()) {
             continuous.put(StoreKeys.of(directive.getSourceConnection(), directive.getRunId()), "");
+            continuousBySource.computeIfAbsent(directive.getSourceConnection(), s -> new java.util.LinkedHashSet<>())
+                    .add(directive.getRunId());
         }
         List<StageCounts> stages = new ArrayList<>();
         directive.getProcesses().forEach(p -> stages.add(new StageCounts(0L, 0L, 0L, 0L, 0.0, 0L)));
@@ -250,7 +288,7 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
         if (run.getStatus() != PartitionRunStatus.RUNNING) {
             return 0;
         }
-        RunDirectiveIssued definition = definitions.get(run.getRunId());
+        RunDirectiveIssued definition = definition(run.getRunId());
         if (run.getCursorDone()) {
             return run.getRetryStage() >= 0 ? retryFailed(run, definition, budget) : 0;
         }
@@ -416,7 +454,7 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
             return; // a duplicate, a late answer to a task already ended, or a forgotten run
         }
         RunPartition run = runs.get(result.getRunId());
-        RunDirectiveIssued definition = definitions.get(result.getRunId());
+        RunDirectiveIssued definition = definition(result.getRunId());
         if (run == null || definition == null) {
             return;
         }
@@ -522,7 +560,7 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
             String memberKey = StoreKeys.of(runId, referenceId);
             RunMember member = members.get(memberKey);
             RunPartition run = runs.get(runId);
-            RunDirectiveIssued definition = definitions.get(runId);
+            RunDirectiveIssued definition = definition(runId);
             if (member == null || run == null || definition == null || member.getState() != MemberState.IN_FLIGHT) {
                 continue;
             }
@@ -580,14 +618,10 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
     }
 
     private void reportSourceRows() {
-        List<String> sources = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = dirtySources.all()) {
-            while (it.hasNext()) {
-                sources.add(it.next().key);
-            }
-        }
+        List<String> sources = List.copyOf(dirtySourceSet);
         for (String source : sources) {
             dirtySources.delete(source);
+            dirtySourceSet.remove(source);
             Long count = sourceRows.get(source);
             forward(source, new SourceRowsCounted(source, partition, count == null ? 0 : count,
                     java.time.Instant.ofEpochMilli(now())));
@@ -596,13 +630,7 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
 
     /** Deletes the state of runs past their retention, a bounded number of entries per tick. */
     private void forget(int budget) {
-        List<String> runIds = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = forgetting.all()) {
-            while (it.hasNext()) {
-                runIds.add(it.next().key);
-            }
-        }
-        for (String runId : runIds) {
+        for (String runId : List.copyOf(forgettingRuns)) {
             List<String> doomed = new ArrayList<>();
             try (KeyValueIterator<String, RunMember> it = members.prefixScan(StoreKeys.prefix(runId), KEYS)) {
                 while (it.hasNext() && doomed.size() < budget) {
@@ -620,12 +648,18 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
                 return;
             }
             RunPartition run = runs.get(runId);
-            RunDirectiveIssued definition = definitions.get(runId);
+            RunDirectiveIssued definition = definition(runId);
             runs.delete(runId);
             definitions.delete(runId);
+            definitionCache.remove(runId);
             forgetting.delete(runId);
+            forgettingRuns.remove(runId);
             if (run != null) {
                 continuous.delete(StoreKeys.of(run.getSourceConnection(), runId));
+                java.util.Set<String> ofSource = continuousBySource.get(run.getSourceConnection());
+                if (ofSource != null && ofSource.remove(runId) && ofSource.isEmpty()) {
+                    continuousBySource.remove(run.getSourceConnection());
+                }
             }
             if (run != null || definition != null) {
                 String source = run != null ? run.getSourceConnection() : definition.getSourceConnection();
@@ -636,6 +670,17 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
             }
             LOG.info("Run {}: state of partition {} deleted (retention)", runId, partition);
         }
+    }
+
+    private RunDirectiveIssued definition(String runId) {
+        RunDirectiveIssued cached = definitionCache.get(runId);
+        if (cached == null) {
+            cached = definitions.get(runId);
+            if (cached != null) {
+                definitionCache.put(runId, cached);
+            }
+        }
+        return cached;
     }
 
     private void forward(String key, SpecificRecordBase value) {

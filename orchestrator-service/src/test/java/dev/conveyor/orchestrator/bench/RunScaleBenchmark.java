@@ -76,7 +76,7 @@ class RunScaleBenchmark {
         Duration retention = Duration.ofSeconds(Long.getLong("bench.retention-s", 5));
         OrchestrationSettings settings = OrchestrationSettings.defaults(Topics.STREAM_PARTITIONS)
                 .withChunkSize(Integer.getInteger("bench.chunk", 2000))
-                .withMaxInFlight(Long.getLong("bench.max-in-flight", 20_000))
+                .withMaxInFlight(Long.getLong("bench.max-in-flight", 2_000))
                 .withRetention(retention);
         // One orchestrator for every size, as in production: sizes run one after the other.
         KafkaStreams streams = new KafkaStreams(
@@ -116,6 +116,11 @@ class RunScaleBenchmark {
         InstantModel model = new InstantModel(servers, n, command.getRunId());
         Thread modelThread = new Thread(model, "instant-model");
         modelThread.start();
+        // The model starts at the end of the task topic: reading the earlier sizes' tasks first
+        // would count as the orchestrator's time to its first task.
+        if (!model.ready.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the model did not reach the end of " + Topics.LLM_TASKS.name());
+        }
         long runStart = System.nanoTime();
         try (KafkaProducer<String, byte[]> producer = producer(servers)) {
             producer.send(new ProducerRecord<>(Topics.RUN_COMMANDS.name(), command.getRunId(),
@@ -305,6 +310,7 @@ class RunScaleBenchmark {
         private final String servers;
         private final int n;
         private final AtomicBoolean running = new AtomicBoolean(true);
+        final java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
         final long[] firstTaskAt = new long[2];
         final long[] lastTaskAt = new long[2];
         final long[] lastResultAt = new long[2];
@@ -330,7 +336,13 @@ class RunScaleBenchmark {
             var resultsOut = Topics.LLM_RESULTS.valueSerde().serializer();
             try (KafkaConsumer<String, byte[]> consumer = consumer(servers, "instant-model-" + UUID.randomUUID());
                     KafkaProducer<String, byte[]> producer = producer(servers)) {
-                consumer.subscribe(List.of(Topics.LLM_TASKS.name()));
+                List<org.apache.kafka.common.TopicPartition> partitions = consumer
+                        .partitionsFor(Topics.LLM_TASKS.name()).stream()
+                        .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToEnd(partitions);
+                partitions.forEach(consumer::position); // resolves the end offsets now
+                ready.countDown();
                 while (running.get()) {
                     for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                         TaskIssued task = tasksIn.deserialize("", record.value());

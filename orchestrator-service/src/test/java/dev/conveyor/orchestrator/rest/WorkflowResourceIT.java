@@ -45,6 +45,17 @@ class WorkflowResourceIT {
     }
 
     @Test
+    void shouldNameAnUnknownFailedRowPolicy() {
+        given().contentType(ContentType.JSON)
+                .body("{\"workflow_name\":\"W\",\"source_connection\":\"S3\",\"processes\":{},"
+                        + "\"model\":\"gpt-4\",\"failed_rows\":\"retry\"}")
+                .when().post("/workflows")
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", containsInAnyOrder("processes", "failed_rows"));
+    }
+
+    @Test
     void shouldNameEveryBadFieldOfAProcessDefinition() {
         given().contentType(ContentType.JSON)
                 .body("""

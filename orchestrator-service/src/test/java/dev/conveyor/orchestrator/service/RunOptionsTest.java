@@ -19,12 +19,13 @@ class RunOptionsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
-    void shouldDefaultToStagedSkippingFailedRows() {
+    void shouldDefaultToStagedWithTheWorkflowsFailedRowPolicy() {
         List<FieldError> errors = new ArrayList<>();
         RunOptions options = RunOptions.read(null, errors);
         assertThat(errors).isEmpty();
         assertThat(options.ordering()).isEqualTo(RunOrdering.STAGED);
-        assertThat(options.failedRows()).isEqualTo(FailedRowPolicy.SKIP);
+        assertThat(options.failedRows()).as("not overridden").isNull();
+        assertThat(options.failedRowsOr(FailedRowPolicy.RUN_ANYWAY)).isEqualTo(FailedRowPolicy.RUN_ANYWAY);
         assertThat(options.continuous()).isFalse();
     }
 
@@ -35,6 +36,8 @@ class RunOptionsTest {
         assertThat(errors).isEmpty();
         assertThat(options.ordering()).isEqualTo(RunOrdering.PER_ROW);
         assertThat(options.failedRows()).isEqualTo(FailedRowPolicy.RUN_ANYWAY);
+        assertThat(options.failedRowsOr(FailedRowPolicy.SKIP)).as("the run overrides the workflow")
+                .isEqualTo(FailedRowPolicy.RUN_ANYWAY);
 
         RunOptions continuous = RunOptions.read(json("{\"continuous\":true}"), errors);
         assertThat(errors).isEmpty();

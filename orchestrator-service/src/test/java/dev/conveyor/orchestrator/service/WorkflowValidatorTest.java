@@ -75,6 +75,25 @@ class WorkflowValidatorTest {
     }
 
     @Test
+    void shouldSkipFailedRowsUnlessTheWorkflowSaysToRunThemAnyway() throws Exception {
+        JsonNode seed = JSON.readTree("{\"sentiment\": \"data_column_1\"}");
+        assertThat(WorkflowValidator.validate(new CreateWorkflowRequest("W", "S3", seed, "gpt-4"), SOURCES)
+                .failedRows()).isEqualTo(dev.conveyor.schemas.FailedRowPolicy.SKIP);
+        WorkflowValidator.Validated anyway = WorkflowValidator.validate(
+                new CreateWorkflowRequest("W", "S3", seed, "gpt-4", JSON.readTree("\"run_anyway\"")), SOURCES);
+        assertThat(anyway.errors()).isEmpty();
+        assertThat(anyway.failedRows()).isEqualTo(dev.conveyor.schemas.FailedRowPolicy.RUN_ANYWAY);
+    }
+
+    @Test
+    void shouldNameAnUnknownFailedRowPolicy() throws Exception {
+        JsonNode seed = JSON.readTree("{\"sentiment\": \"data_column_1\"}");
+        assertThat(WorkflowValidator.validate(
+                new CreateWorkflowRequest("W", "S3", seed, "gpt-4", JSON.readTree("\"retry\"")), SOURCES).errors())
+                .containsExactly(new FieldError("failed_rows", "must be one of skip, run_anyway"));
+    }
+
+    @Test
     void shouldRejectProcessesThatAreNotAnObject() throws Exception {
         assertThat(WorkflowValidator.validate(request("S3", "[\"sentiment\"]"), SOURCES).errors())
                 .extracting(FieldError::field).containsExactly("processes");

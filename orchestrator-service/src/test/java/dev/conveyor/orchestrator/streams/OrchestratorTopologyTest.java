@@ -17,10 +17,13 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.conveyor.schemas.BuiltInProcesses;
+import dev.conveyor.orchestrator.service.RunCommands;
+import dev.conveyor.orchestrator.service.RunOptions;
 import dev.conveyor.schemas.FailedRowPolicy;
 import dev.conveyor.schemas.ProcessStep;
 import dev.conveyor.schemas.ProcessType;
@@ -528,6 +531,43 @@ class OrchestratorTopologyTest {
 
         assertThat(tasks.readValuesToList()).hasSize(3);
         assertThat(orchestratorResults.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldTakeTheFailedRowPolicyFromTheWorkflowUnlessTheRunOverridesIt() throws Exception {
+        start(settings());
+        ingestSeedRows("S3");
+        WorkflowDefined workflow = WorkflowDefined.newBuilder().setWorkflowId(UUID.randomUUID().toString())
+                .setWorkflowName("W").setSourceConnection("S3").setProcesses(SEED_PROCESSES).setModel("gpt-4")
+                .setCreatedAt(START).setFailedRows(FailedRowPolicy.RUN_ANYWAY).build();
+        workflows.pipeInput(workflow.getWorkflowId(), workflow);
+        ObjectMapper json = new ObjectMapper();
+
+        // no "failed_rows" in the run's body: the workflow's policy (run anyway)
+        RunRequested byWorkflow = RunCommands.of(workflow, SEED_PROCESSES,
+                RunOptions.read(json.readTree("{}"), new ArrayList<>()), 3, START.plus(advanced));
+        assertThat(byWorkflow.getFailedRows()).isEqualTo(FailedRowPolicy.RUN_ANYWAY);
+        commands.pipeInput(byWorkflow.getRunId(), byWorkflow);
+        List<TaskIssued> sentiment = tasks.readValuesToList();
+        sentiment.forEach(t -> finish(t, TaskOutcome.FAILED));
+        assertThat(tasks.readValuesToList()).as("every Failed row still gets its summarization task").hasSize(3)
+                .allSatisfy(t -> assertThat(t.getProcessName()).isEqualTo("summarization"));
+        assertThat(orchestratorResults.isEmpty()).isTrue();
+
+        // the run says skip: it wins over the workflow
+        RunRequested overridden = RunCommands.of(workflow, SEED_PROCESSES,
+                RunOptions.read(json.readTree("{\"failed_rows\":\"skip\"}"), new ArrayList<>()), 3,
+                START.plus(advanced));
+        commands.pipeInput(overridden.getRunId(), overridden);
+        List<TaskIssued> second = tasks.readValuesToList();
+        assertThat(second).hasSize(3).allSatisfy(t -> assertThat(t.getRunId()).isEqualTo(overridden.getRunId()));
+        finish(second.get(0), TaskOutcome.FAILED);
+        finish(second.get(1), TaskOutcome.COMPLETED);
+        finish(second.get(2), TaskOutcome.COMPLETED);
+        assertThat(tasks.readValuesToList()).hasSize(2)
+                .noneMatch(t -> t.getReferenceId().equals(second.get(0).getReferenceId()));
+        assertThat(orchestratorResults.readValuesToList()).singleElement()
+                .satisfies(r -> assertThat(r.getOutcome()).isEqualTo(TaskOutcome.SKIPPED));
     }
 
     // ---- lifecycle

@@ -92,6 +92,24 @@ class EventSerdeTest {
     }
 
     @Test
+    void shouldReadAWorkflowWrittenBeforeWorkflowsHadAFailedRowPolicyAsSkip() throws Exception {
+        Schema v2 = history("WorkflowDefined.v2.avsc");
+        assertThat(v2.getField("failedRows")).as("version 2 predates the Failed-row policy").isNull();
+        GenericRecord old = new GenericData.Record(v2);
+        old.put("workflowId", "w");
+        old.put("workflowName", "Workflow 1");
+        old.put("sourceConnection", "S3");
+        old.put("processes", java.util.List.of());
+        old.put("model", "gpt-4");
+        old.put("createdAt", 1_700_000_000_000L);
+
+        WorkflowDefined read = EventSerde.of(WorkflowDefined.class).deserialize("t", encode(v2, old));
+
+        assertThat(read.getWorkflowName()).isEqualTo("Workflow 1");
+        assertThat(read.getFailedRows()).isEqualTo(dev.conveyor.schemas.FailedRowPolicy.SKIP);
+    }
+
+    @Test
     void shouldReadAResultWrittenBeforeCostsWereMetered() throws Exception {
         Schema v1 = history("TaskFinished.v1.avsc");
         GenericRecord old = new GenericData.Record(v1);

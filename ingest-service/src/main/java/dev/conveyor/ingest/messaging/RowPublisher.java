@@ -14,6 +14,7 @@ import dev.conveyor.ingest.SourceRow;
 import dev.conveyor.ingest.config.IngestConfig;
 import dev.conveyor.schemas.RowIngested;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.transactions.KafkaTransactions;
 
@@ -45,10 +46,23 @@ public class RowPublisher {
      * @throws PublishException when Kafka did not commit; nothing of the call is visible then
      */
     public void publish(List<SourceRow> rows) {
+        publish(rows, java.util.Collections.nCopies(rows.size(), null));
+    }
+
+    /**
+     * As {@link #publish(List)}; each row's record is published as part of the trace its
+     * {@code traceparent} names (when tracing is on, the connector writes the header).
+     */
+    public void publish(List<SourceRow> rows, List<String> traceparents) {
         try {
             transactions.withTransaction(emitter -> {
-                for (SourceRow row : rows) {
-                    emitter.send(KafkaRecord.of(row.referenceId().toString(), RowEvents.toEvent(row)));
+                for (int i = 0; i < rows.size(); i++) {
+                    SourceRow row = rows.get(i);
+                    String traceparent = traceparents.get(i);
+                    KafkaRecord<String, RowIngested> record = KafkaRecord.of(row.referenceId().toString(),
+                            RowEvents.toEvent(row));
+                    emitter.send(traceparent == null ? record
+                            : record.addMetadata(TracingMetadata.withCurrent(RowTraces.context(traceparent))));
                 }
                 return Uni.createFrom().voidItem();
             }).await().atMost(timeout);

@@ -25,8 +25,8 @@ public class RowOutboxRepository {
     private static final TypeReference<Map<String, String>> COLUMNS = new TypeReference<>() {
     };
 
-    /** An outbox entry with the row it publishes. */
-    public record Entry(long seq, SourceRow row) {
+    /** An outbox entry with the row it publishes and the trace context it was stored under (or null). */
+    public record Entry(long seq, SourceRow row, String traceparent) {
     }
 
     private final EntityManager entityManager;
@@ -42,7 +42,7 @@ public class RowOutboxRepository {
     public List<Entry> lockNext(int max) {
         List<?> found = entityManager.createNativeQuery("""
                 select o.seq, d.reference_id, d.source_connection, cast(d.columns as text), d.batch_id,
-                       d.created_at, d.origin, d.line
+                       d.created_at, d.origin, d.line, o.traceparent
                 from row_outbox o join source_data d on d.reference_id = o.reference_id
                 where o.parked_reason is null
                 order by o.seq
@@ -56,7 +56,7 @@ public class RowOutboxRepository {
             Object[] r = (Object[]) result;
             entries.add(new Entry(((Number) r[0]).longValue(), new SourceRow(uuid(r[1]), (String) r[2],
                     columns((String) r[3]), r[4] == null ? null : uuid(r[4]), instant(r[5]), (String) r[6],
-                    r[7] == null ? null : ((Number) r[7]).longValue())));
+                    r[7] == null ? null : ((Number) r[7]).longValue()), (String) r[8]));
         }
         return entries;
     }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.conveyor.ingest.SourceRow;
+import dev.conveyor.ingest.messaging.RowTraces;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
@@ -41,11 +42,13 @@ public class SourceDataRepository implements PanacheRepositoryBase<SourceData, U
                     order by e.n
                     on conflict (reference_id) do nothing
                     returning reference_id)
-                insert into row_outbox (reference_id)
-                select reference_id from inserted
+                insert into row_outbox (reference_id, traceparent)
+                select reference_id, cast(:traceparent as text) from inserted
                 returning reference_id
                 """)
                 .setParameter("rows", toJson(rows))
+                // the request's trace context: the relay publishes the rows later, as part of this trace
+                .setParameter("traceparent", RowTraces.current())
                 .getResultList());
     }
 

@@ -118,7 +118,8 @@ public class OutboxRelay {
                 return 0;
             }
             try {
-                publisher.publish(entries.stream().map(Entry::row).toList());
+                publisher.publish(entries.stream().map(Entry::row).toList(),
+                        entries.stream().map(Entry::traceparent).toList());
                 outbox.delete(entries.stream().map(Entry::seq).toList());
                 return entries.size();
             } catch (PublishException e) {
@@ -136,7 +137,7 @@ public class OutboxRelay {
         int parked = 0;
         for (Entry entry : entries) {
             try {
-                publisher.publish(List.of(entry.row()));
+                publisher.publish(List.of(entry.row()), java.util.Collections.singletonList(entry.traceparent()));
                 published.add(entry.seq());
             } catch (PublishException e) {
                 if (!e.refused()) {

@@ -8,13 +8,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,17 +25,12 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.conveyor.e2e.tracing.FakeOtlpCollector.ExportedSpan;
 import dev.conveyor.local.ConveyorClient;
-import dev.conveyor.local.Database;
-import dev.conveyor.local.LlmEndpoint;
 import dev.conveyor.local.LocalStack;
 import dev.conveyor.local.SeedData;
 import dev.conveyor.schemas.RowIngested;
@@ -45,8 +38,6 @@ import dev.conveyor.schemas.TaskFinished;
 import dev.conveyor.schemas.TaskIssued;
 import dev.conveyor.schemas.kafka.TopicSpec;
 import dev.conveyor.schemas.kafka.Topics;
-import dev.conveyor.testing.FakeOpenAiServer;
-import dev.conveyor.testing.SeedAnswers;
 
 /**
  * One row's trace across the Kafka hops, with the four packaged services exporting their spans
@@ -54,42 +45,30 @@ import dev.conveyor.testing.SeedAnswers;
  * trace goes on through ingest's outbox relay ({@code conveyor.source-rows}), the orchestrator's
  * tasks (both processes, the second issued long after the row came in), the worker's results and
  * review-service. Each hop's record header names a span of the service that wrote it, and the
- * next service's span is that span's child.
+ * next service's span is that span's child. Runs on the seed walkthrough's stack
+ * ({@code SeedWalkthroughIT}), started with {@link #tracingTo(FakeOtlpCollector)}, so that CI
+ * starts the four services once.
  */
-class TracePropagationIT {
+public final class TracePropagation {
 
-    private static FakeOpenAiServer model;
-    private static FakeOtlpCollector collector;
-    private static LocalStack stack;
+    private final LocalStack stack;
+    private final FakeOtlpCollector collector;
 
-    @BeforeAll
-    static void startPlatform() {
-        model = FakeOpenAiServer.start(SeedAnswers::reply);
-        collector = FakeOtlpCollector.start();
-        Path root = Path.of(System.getProperty("conveyor.repo.root", "..")).toAbsolutePath().normalize();
-        stack = LocalStack.start(root, Optional.of(new LlmEndpoint(model.baseUrl(), "test-key", "fake-model")),
-                Database.embedded(), root.resolve("e2e-tests/target/stack-tracing"), System.out::println, Map.of(
-                        "quarkus.otel.sdk.disabled", "false",
-                        "quarkus.otel.exporter.otlp.traces.endpoint", collector.endpoint(),
-                        "quarkus.otel.exporter.otlp.traces.protocol", "http/protobuf",
-                        "quarkus.otel.bsp.schedule.delay", "100ms"));
+    public TracePropagation(LocalStack stack, FakeOtlpCollector collector) {
+        this.stack = stack;
+        this.collector = collector;
     }
 
-    @AfterAll
-    static void stopPlatform() {
-        if (stack != null) {
-            stack.close();
-        }
-        if (collector != null) {
-            collector.close();
-        }
-        if (model != null) {
-            model.close();
-        }
+    /** What every service needs to export its spans to the collector, at once. */
+    public static Map<String, String> tracingTo(FakeOtlpCollector collector) {
+        return Map.of(
+                "quarkus.otel.sdk.disabled", "false",
+                "quarkus.otel.exporter.otlp.traces.endpoint", collector.endpoint(),
+                "quarkus.otel.exporter.otlp.traces.protocol", "http/protobuf",
+                "quarkus.otel.bsp.schedule.delay", "100ms");
     }
 
-    @Test
-    void shouldFollowEachRowFromTheIngestRequestToReviewServiceInOneTrace() throws Exception {
+    public void shouldFollowEachRowFromTheIngestRequestToReviewServiceInOneTrace() throws Exception {
         HexFormat hex = HexFormat.of();
         byte[] random = new byte[24];
         ThreadLocalRandom.current().nextBytes(random);

@@ -21,7 +21,9 @@ class OperationsEndpointsIT {
                 .body(containsString("conveyor_worker_tasks_in_flight"),
                         containsString("conveyor_worker_provider_calls_total{outcome=\"rate_limited\""),
                         containsString("conveyor_worker_cache_total{result=\"hit\""),
-                        containsString("jvm_memory_used_bytes"));
+                        containsString("jvm_memory_used_bytes"),
+                        // consumer lag of the tasks channel (Micrometer's Kafka binder)
+                        containsString("kafka_consumer_fetch_manager_records_lag_max"));
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import org.apache.kafka.streams.KafkaStreams;
@@ -37,6 +38,7 @@ public class ActiveRunsGauge {
     private Map<RunStatus, Long> counts = Map.of();
     private long countedAt = Long.MIN_VALUE;
 
+    @Inject // the bean constructor; the other one is for tests
     public ActiveRunsGauge(KafkaStreams streams) {
         this(() -> count(streams));
     }

@@ -56,8 +56,9 @@ class RunMetersTest {
         Map<RunStatus, Long> counts = new EnumMap<>(RunStatus.class);
         counts.put(RunStatus.RUNNING, 3L);
         counts.put(RunStatus.COMPLETED, 9L);
-        Map<RunStatus, Long>[] answer = new Map[] { counts };
-        new ActiveRunsGauge(() -> answer[0]).bindTo(registry);
+        java.util.concurrent.atomic.AtomicReference<Map<RunStatus, Long>> answer =
+                new java.util.concurrent.atomic.AtomicReference<>(counts);
+        new ActiveRunsGauge(answer::get).bindTo(registry);
 
         assertThat(registry.get("conveyor.orchestrator.runs.active").tag("status", "running").gauge().value())
                 .isEqualTo(3.0);
@@ -66,7 +67,7 @@ class RunMetersTest {
         assertThat(registry.find("conveyor.orchestrator.runs.active").tag("status", "completed").gauge())
                 .as("ended runs are not active").isNull();
 
-        answer[0] = null; // rebalancing: the store cannot be read
+        answer.set(null); // rebalancing: the store cannot be read
         assertThat(registry.get("conveyor.orchestrator.runs.active").tag("status", "running").gauge().value())
                 .isEqualTo(3.0);
     }

@@ -52,6 +52,9 @@ class TaskTraceHeadersTest {
     private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
     private static final Duration DEADLINE = Duration.ofMinutes(1);
 
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path stateDir;
+
     private TopologyTestDriver driver;
     private TestInputTopic<String, RowIngested> rows;
     private TestInputTopic<String, RunRequested> commands;
@@ -150,6 +153,8 @@ class TaskTraceHeadersTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "trace-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        // a state directory of its own: other builds on the machine run topology tests too
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         OrchestrationSettings settings = OrchestrationSettings.defaults(1).withRowWaitTimeout(Duration.ofMinutes(5))
                 .withTaskDeadline(DEADLINE);
         driver = new TopologyTestDriver(OrchestratorTopology.build(new StreamsBuilder(), settings, false, false,

@@ -22,8 +22,9 @@ class OperationsEndpointsIT {
                         containsString("conveyor_worker_provider_calls_total{outcome=\"rate_limited\""),
                         containsString("conveyor_worker_cache_total{result=\"hit\""),
                         containsString("jvm_memory_used_bytes"),
-                        // consumer lag of the tasks channel (Micrometer's Kafka binder)
-                        containsString("kafka_consumer_fetch_manager_records_lag_max"));
+                        // the tasks channel's consumer is bound (Micrometer's Kafka binder): its fetch
+                        // metrics, records-lag-max among them once it has fetched records
+                        containsString("kafka_consumer_fetch_manager_fetch_latency_avg{client_id=\"kafka-consumer-llm-tasks\""));
     }
 
     @Test

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.conveyor.e2e.tracing.FakeOtlpCollector;
+import dev.conveyor.e2e.tracing.TracePropagation;
 import dev.conveyor.local.ConveyorClient;
 import dev.conveyor.local.Database;
 import dev.conveyor.local.LlmEndpoint;
@@ -32,14 +34,18 @@ import dev.conveyor.testing.SeedAnswers;
 class SeedWalkthroughIT {
 
     private static FakeOpenAiServer model;
+    private static FakeOtlpCollector collector;
     private static LocalStack stack;
 
     @BeforeAll
     static void startPlatform() {
         model = FakeOpenAiServer.start(SeedAnswers::reply);
+        // the services export their spans to a stand-in collector (TracePropagation)
+        collector = FakeOtlpCollector.start();
         Path root = Path.of(System.getProperty("conveyor.repo.root", "..")).toAbsolutePath().normalize();
         stack = LocalStack.start(root, java.util.Optional.of(new LlmEndpoint(model.baseUrl(), "test-key", "fake-model")),
-                Database.embedded(), root.resolve("e2e-tests/target/stack"), System.out::println);
+                Database.embedded(), root.resolve("e2e-tests/target/stack"), System.out::println,
+                TracePropagation.tracingTo(collector));
     }
 
     @AfterAll
@@ -47,9 +53,18 @@ class SeedWalkthroughIT {
         if (stack != null) {
             stack.close();
         }
+        if (collector != null) {
+            collector.close();
+        }
         if (model != null) {
             model.close();
         }
+    }
+
+    /** Issue 10: one trace from ingest's request through the orchestrator and the worker to review-service. */
+    @Test
+    void shouldFollowEachRowFromTheIngestRequestToReviewServiceInOneTrace() throws Exception {
+        new TracePropagation(stack, collector).shouldFollowEachRowFromTheIngestRequestToReviewServiceInOneTrace();
     }
 
     @Test

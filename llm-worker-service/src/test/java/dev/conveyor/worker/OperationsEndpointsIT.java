@@ -21,7 +21,10 @@ class OperationsEndpointsIT {
                 .body(containsString("conveyor_worker_tasks_in_flight"),
                         containsString("conveyor_worker_provider_calls_total{outcome=\"rate_limited\""),
                         containsString("conveyor_worker_cache_total{result=\"hit\""),
-                        containsString("jvm_memory_used_bytes"));
+                        containsString("jvm_memory_used_bytes"),
+                        // the tasks channel's consumer is bound (Micrometer's Kafka binder): its fetch
+                        // metrics, records-lag-max among them once it has fetched records
+                        containsString("kafka_consumer_fetch_manager_fetch_latency_avg{client_id=\"kafka-consumer-llm-tasks\""));
     }
 
     @Test

@@ -54,6 +54,15 @@ public final class LocalStack implements AutoCloseable {
      */
     public static LocalStack start(Path repoRoot, java.util.Optional<LlmEndpoint> llm, Database database, Path workDir,
             Consumer<String> progress) {
+        return start(repoRoot, llm, database, workDir, progress, Map.of());
+    }
+
+    /**
+     * As above, with configuration every service gets on top of its own (for example tracing:
+     * {@code quarkus.otel.sdk.disabled=false} and an OTLP endpoint).
+     */
+    public static LocalStack start(Path repoRoot, java.util.Optional<LlmEndpoint> llm, Database database, Path workDir,
+            Consumer<String> progress, Map<String, String> everyService) {
         EmbeddedKafka kafka = null;
         List<ServiceProcess> started = new ArrayList<>();
         try {
@@ -66,9 +75,9 @@ public final class LocalStack implements AutoCloseable {
             database.recreate(List.of("conveyor_ingest", "conveyor_review"));
 
             Path logs = workDir.resolve("logs");
-            Map<String, String> common = Map.of(
+            Map<String, String> common = with(Map.of(
                     "kafka.bootstrap.servers", kafka.bootstrapServers(),
-                    "quarkus.log.console.json", "false");
+                    "quarkus.log.console.json", "false"), everyService);
 
             Map<String, Launch> launches = new HashMap<>();
             launches.put(INGEST, new Launch(with(common, datasource(database, "conveyor_ingest")), secrets(database)));

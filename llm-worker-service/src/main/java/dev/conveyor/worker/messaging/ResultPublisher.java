@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 import dev.conveyor.schemas.TaskFinished;
 import dev.conveyor.schemas.TaskOutcome;
 import dev.conveyor.worker.config.WorkerConfig;
+import io.opentelemetry.context.Context;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
@@ -63,7 +65,8 @@ public class ResultPublisher {
         CompletableFuture<Void> written = new CompletableFuture<>();
         OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(result.getTaskId()).build();
-        emitter.send(Message.of(result, Metadata.of(key), () -> {
+        // published as part of the task's trace (the context TaskConsumer made current)
+        emitter.send(Message.of(result, Metadata.of(key, TracingMetadata.withCurrent(Context.current())), () -> {
             written.complete(null);
             return CompletableFuture.completedFuture(null);
         }, failure -> {

@@ -27,6 +27,9 @@ import dev.conveyor.worker.config.WorkerConfig;
 import dev.conveyor.worker.service.TaskProcessor;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
@@ -95,7 +98,11 @@ public class TaskConsumer {
         }
         Thread self = Thread.currentThread();
         running.add(self);
-        try {
+        // The task's trace (from its traceparent header) is current while it runs: the model call
+        // and the result record join it.
+        try (Scope trace = TracingMetadata.fromMessage(record).map(TracingMetadata::getCurrentContext)
+                .filter(java.util.Objects::nonNull)
+                .orElse(Context.current()).makeCurrent()) {
             TaskFinished result = processor.process((TaskIssued) record.getPayload());
             WorkerMeters.finished(result);
             results.publish(result);

@@ -84,6 +84,12 @@ public final class OrchestratorTopology {
      */
     public static Topology build(StreamsBuilder builder, OrchestrationSettings settings, boolean persistent,
             boolean keepAllColumns) {
+        return build(builder, settings, persistent, keepAllColumns, TaskTraces.copying());
+    }
+
+    /** As above; {@code traces} puts each row's trace context on the tasks issued for it. */
+    public static Topology build(StreamsBuilder builder, OrchestrationSettings settings, boolean persistent,
+            boolean keepAllColumns, TaskTraces traces) {
         builder.globalTable(Topics.WORKFLOW_DEFINITIONS.name(),
                 Consumed.with(Topics.WORKFLOW_DEFINITIONS.keySerde(), Topics.WORKFLOW_DEFINITIONS.valueSerde()),
                 Materialized.as(WORKFLOWS_STORE));
@@ -122,7 +128,7 @@ public final class OrchestratorTopology {
                 .mapValues(directive -> (SpecificRecordBase) directive);
 
         rows.merge(results).merge(directives)
-                .process(() -> new RunPartitionProcessor(settings, new RowColumns(keepAllColumns)), ROWS_STORE,
+                .process(() -> new RunPartitionProcessor(settings, new RowColumns(keepAllColumns), traces), ROWS_STORE,
                         PARTITION_SOURCE_ROWS_STORE, DIRTY_SOURCES_STORE, RUN_DEFINITIONS_STORE, RUN_PARTITIONS_STORE,
                         RUN_MEMBERS_STORE, DEADLINES_STORE, FORGETTING_STORE, CONTINUOUS_RUNS_STORE)
                 .split(Named.as("partition-output-"))

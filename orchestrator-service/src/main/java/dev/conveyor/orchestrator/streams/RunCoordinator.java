@@ -23,6 +23,7 @@ import dev.conveyor.schemas.RunDirectiveKind;
 import dev.conveyor.schemas.RunFinished;
 import dev.conveyor.schemas.RunHalted;
 import dev.conveyor.schemas.RunLifecycleRequested;
+import dev.conveyor.orchestrator.metrics.RunMeters;
 import dev.conveyor.schemas.RunOrdering;
 import dev.conveyor.schemas.RunPartitionReported;
 import dev.conveyor.schemas.RunProgress;
@@ -49,6 +50,7 @@ final class RunCoordinator implements Processor<String, SpecificRecordBase, Stri
     private static final StringSerializer KEYS = new StringSerializer();
 
     private final OrchestrationSettings settings;
+    private final RunMeters meters = RunMeters.global();
     private ProcessorContext<String, SpecificRecordBase> context;
     private KeyValueStore<String, RunProgress> runs;
     private KeyValueStore<String, RunPartitionReported> counts;
@@ -157,6 +159,7 @@ final class RunCoordinator implements Processor<String, SpecificRecordBase, Stri
 
     private void start(RunProgress run) {
         Instant now = now();
+        meters.runStarted();
         run.setStartedAt(now);
         run.setStageStartedAt(now);
         if (run.getProcesses().isEmpty()) {
@@ -267,6 +270,7 @@ final class RunCoordinator implements Processor<String, SpecificRecordBase, Stri
                     return;
                 }
                 if (staged && stageDone) {
+                    meters.stageEnded(run.getProcesses().get(stage).getName(), stage, run.getStageStartedAt(), now);
                     run.setEpoch(run.getEpoch() + 1);
                     run.setStageIndex(stage + 1);
                     run.setStageStartedAt(now);
@@ -323,6 +327,12 @@ final class RunCoordinator implements Processor<String, SpecificRecordBase, Stri
                 .setFinishedAt(now)
                 .build();
         context.forward(new Record<>(run.getRunId(), finished, now.toEpochMilli()));
+        if (status == RunStatus.COMPLETED && run.getOrdering() == RunOrdering.STAGED && !run.getProcesses().isEmpty()) {
+            int last = run.getProcesses().size() - 1;
+            meters.stageEnded(run.getProcesses().get(last).getName(), last, run.getStageStartedAt(), now);
+        }
+        meters.runFinished(status.name(), totals.stages().stream().mapToLong(s -> s.getFailed()).sum(),
+                run.getStartedAt(), now);
         LOG.info("Run {} {}: {} members, {}", run.getRunId(), status, totals.members(), totals.stages());
     }
 

@@ -36,6 +36,7 @@ import dev.conveyor.schemas.TaskFinished;
 import dev.conveyor.schemas.TaskIssued;
 import dev.conveyor.schemas.TaskOutcome;
 import dev.conveyor.schemas.kafka.TaskIds;
+import dev.conveyor.schemas.kafka.Topics;
 
 /**
  * One partition's share of every run. Rows, results and directives arrive keyed by reference id
@@ -56,6 +57,7 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
 
     private final OrchestrationSettings settings;
     private final RowColumns rowColumns;
+    private final TaskTraces traces;
     private ProcessorContext<String, SpecificRecordBase> context;
     private int partition;
     private KeyValueStore<String, RowKept> rows;
@@ -85,8 +87,13 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
     private final java.util.Set<String> forgettingRuns = new java.util.LinkedHashSet<>();
 
     RunPartitionProcessor(OrchestrationSettings settings, RowColumns rowColumns) {
+        this(settings, rowColumns, TaskTraces.copying());
+    }
+
+    RunPartitionProcessor(OrchestrationSettings settings, RowColumns rowColumns, TaskTraces traces) {
         this.settings = settings;
         this.rowColumns = rowColumns;
+        this.traces = traces;
     }
 
     @Override
@@ -131,7 +138,7 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
     @Override
     public void process(Record<String, SpecificRecordBase> record) {
         if (record.value() instanceof RowIngested row) {
-            onRow(row);
+            onRow(row, TaskTraces.traceparent(record.headers()));
         } else if (record.value() instanceof RunDirectiveIssued directive) {
             onDirective(directive);
         } else if (record.value() instanceof TaskFinished result) {
@@ -141,7 +148,7 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
 
     // ---- rows
 
-    private void onRow(RowIngested row) {
+    private void onRow(RowIngested row, String traceparent) {
         String source = row.getSourceConnection();
         String key = StoreKeys.of(source, row.getReferenceId());
         RowKept kept = rows.get(key);
@@ -156,7 +163,7 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
         } else {
             seq = kept.getSeq();
         }
-        RowKept stored = new RowKept(seq, rowColumns.keep(source, row.getColumns()));
+        RowKept stored = new RowKept(seq, rowColumns.keep(source, row.getColumns()), traceparent);
         rows.put(key, stored);
         if (kept == null) {
             joinContinuousRuns(source, row.getReferenceId(), stored);
@@ -354,7 +361,7 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
             counts.setSkipped(counts.getSkipped() + 1);
             members.put(memberKey, new RunMember(stage, MemberState.SKIPPED, 0, 0L, failedIn));
             TaskIssued task = task(run, definition, stage, step, referenceId, row);
-            forward(task.getTaskId(), finished(task, TaskOutcome.SKIPPED, "not run: " + failedIn
+            forwardForRow(row, finished(task, TaskOutcome.SKIPPED, "not run: " + failedIn
                     + " Failed for this row (the workflow skips Failed rows)"));
             afterTerminal(run, definition, referenceId, stage, row);
             return 1;
@@ -364,7 +371,7 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
         deadlines.put(StoreKeys.deadline(deadline, run.getRunId(), referenceId), "");
         run.setInFlight(run.getInFlight() + 1);
         TaskIssued task = task(run, definition, stage, step, referenceId, row);
-        forward(task.getTaskId(), task);
+        forwardForRow(row, task);
         return 1;
     }
 
@@ -398,7 +405,7 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
                 deadlines.put(StoreKeys.deadline(deadline, runId, cursor), "");
                 run.setInFlight(run.getInFlight() + 1);
                 TaskIssued task = task(run, definition, stage, definition.getProcesses().get(stage), cursor, row);
-                forward(task.getTaskId(), task);
+                forwardForRow(row, task);
                 sent++;
             }
         }
@@ -574,14 +581,14 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
                 member.setDeadlineAt(deadline);
                 members.put(memberKey, member);
                 deadlines.put(StoreKeys.deadline(deadline, runId, referenceId), "");
-                forward(task.getTaskId(), task);
+                forwardForRow(row, task);
                 LOG.info("Task {} of run {} had no result within {}: issued once more", task.getTaskId(), runId,
                         settings.taskDeadline());
             } else {
                 String reason = "no result within " + describe(settings.taskDeadline()) + ", issued "
                         + member.getAttempts() + " times";
                 terminal(run, member, memberKey, stage, TaskOutcome.FAILED, 0.0, 0L, step.getName());
-                forward(task.getTaskId(), finished(task, TaskOutcome.FAILED, reason));
+                forwardForRow(row, finished(task, TaskOutcome.FAILED, reason));
                 afterTerminal(run, definition, referenceId, stage, row);
                 LOG.warn("Task {} of run {} Failed: {}", task.getTaskId(), runId, reason);
             }
@@ -685,5 +692,13 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
 
     private void forward(String key, SpecificRecordBase value) {
         context.forward(new Record<>(key, value, now()));
+    }
+
+    /** A task (or a result the orchestrator writes itself), keyed by task id, with the row's trace context. */
+    private void forwardForRow(RowKept row, SpecificRecordBase value) {
+        String taskId = value instanceof TaskIssued task ? task.getTaskId() : ((TaskFinished) value).getTaskId();
+        String topic = value instanceof TaskIssued ? Topics.LLM_TASKS.name() : Topics.LLM_RESULTS.name();
+        context.forward(new Record<>(taskId, value, now(),
+                traces.headers(row == null ? null : row.getTraceparent(), topic, taskId)));
     }
 }

@@ -8,19 +8,23 @@ import org.apache.kafka.streams.Topology;
 
 import dev.conveyor.orchestrator.config.OrchestratorConfig;
 import dev.conveyor.schemas.kafka.Topics;
+import io.opentelemetry.api.OpenTelemetry;
 
 @ApplicationScoped
 public class TopologyProducer {
 
     private final OrchestratorConfig config;
+    private final OpenTelemetry openTelemetry;
 
-    public TopologyProducer(OrchestratorConfig config) {
+    public TopologyProducer(OrchestratorConfig config, OpenTelemetry openTelemetry) {
         this.config = config;
+        this.openTelemetry = openTelemetry;
     }
 
     @Produces
     public Topology topology() {
-        return OrchestratorTopology.build(new StreamsBuilder(), settings(config), true, config.keepAllColumns());
+        return OrchestratorTopology.build(new StreamsBuilder(), settings(config), true, config.keepAllColumns(),
+                TaskTraces.tracing(openTelemetry));
     }
 
     public static OrchestrationSettings settings(OrchestratorConfig config) {

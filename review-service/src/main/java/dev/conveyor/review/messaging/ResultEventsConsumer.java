@@ -39,10 +39,13 @@ public class ResultEventsConsumer {
     private final KafkaSettings kafka;
     private final ResultEventHandler handler;
     private final DeadLetterPublisher deadLetters;
+    private final ResultTraces traces;
 
-    public ResultEventsConsumer(KafkaSettings kafka, ResultEventHandler handler, DeadLetterChannel channel) {
+    public ResultEventsConsumer(KafkaSettings kafka, ResultEventHandler handler, DeadLetterChannel channel,
+            ResultTraces traces) {
         this.kafka = kafka;
         this.handler = handler;
+        this.traces = traces;
         this.deadLetters = new DeadLetterPublisher(SERVICE, channel::emitter);
     }
 
@@ -62,12 +65,18 @@ public class ResultEventsConsumer {
                         DeadLetterPublisher.unreadableReason(r.getHeaders())))
                 .toList();
         List<ResultEventHandler.Rejected> rejected;
+        List<io.opentelemetry.api.trace.Span> spans = traces.start(records);
         try {
             rejected = handler.handle(received);
         } catch (CancellationException e) {
+            traces.end(spans, List.of(), e);
             LOG.info("stopping: the batch is left unacknowledged and will be redelivered");
             return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            traces.end(spans, List.of(), e);
+            throw e;
         }
+        traces.end(spans, rejected, null);
         CompletableFuture<?>[] written = rejected.stream()
                 .map(r -> deadLetters.send((IncomingKafkaRecord<?, ?>) records.get(r.index()), r.reason())
                         .toCompletableFuture())

@@ -26,7 +26,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 class ServiceConfigurationIT {
 
     /** Secrets made by hand (docs/deploy.md), with their keys; every other Secret comes from an operator. */
-    static final Map<String, Set<String>> HAND_MADE_SECRETS = Map.of("conveyor-llm", Set.of("api-key"));
+    static final Map<String, Set<String>> HAND_MADE_SECRETS = Map.of("conveyor-llm", Set.of("api-key"),
+            "conveyor-jwt", Set.of("public-key"), "conveyor-superset", Set.of("password"));
 
     static List<String> overlays() {
         return Repo.overlays();
@@ -40,6 +41,8 @@ class ServiceConfigurationIT {
         for (Declared.Service service : Declared.SERVICES) {
             Set<String> read = environmentRead(service.name());
             Set<String> runtime = new PackagedService(service.name()).runtimeEnvironment();
+            runtime.addAll(mappedEnvironment(service.name()));
+            runtime.addAll(microProfileJwtEnvironment(service.name()));
             JsonNode container = rendered.workload(service.name()).at("/spec/template/spec/containers/0");
             Set<String> expandedOnly = expandedOnly(container);
             for (String env : environmentSet(rendered, container)) {
@@ -165,6 +168,96 @@ class ServiceConfigurationIT {
             read.addAll(Expressions.names(value));
         });
         return read;
+    }
+
+    /**
+     * Every property a service requires at startup without a default (its {@code @ConfigMapping}
+     * leaves, service-common's included) is set: by application.properties with a value that
+     * resolves to something, or by the manifests. For a map of groups (Superset environments by
+     * id), every key the manifests name has each of its required properties set.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void shouldSetEveryPropertyAServiceRequiresWithoutADefault(String overlay) {
+        Rendered rendered = Rendered.overlay(overlay);
+        List<String> missing = new ArrayList<>();
+        for (Declared.Service service : Declared.SERVICES) {
+            JsonNode container = rendered.workload(service.name()).at("/spec/template/spec/containers/0");
+            Map<String, String> env = new HashMap<>(WorkloadTest.environment(rendered, container));
+            container.path("env").forEach(e -> {
+                if (e.has("valueFrom")) { // a Secret, the pod's fields: set, with a value only the cluster knows
+                    env.putIfAbsent(e.path("name").asText(), "<from " + e.path("valueFrom").fieldNames().next() + ">");
+                }
+            });
+            Map<String, String> props = Repo.properties(service.name());
+            List<ConfigMappings.Leaf> leaves = mappingLeaves(service.name());
+            for (ConfigMappings.Leaf leaf : leaves) {
+                if (leaf.required() && leaf.map() == null && !isSet(leaf.name(), props, env)) {
+                    missing.add(service.name() + ": " + leaf.name());
+                }
+            }
+            // map keys the manifests name: <MAP>__<KEY>__<PROPERTY>
+            leaves.stream().filter(l -> l.map() != null).map(ConfigMappings.Leaf::map).distinct().forEach(map -> {
+                Pattern entry = Pattern.compile(Pattern.quote(envForm(map)) + "__([A-Z0-9_]+?)__[A-Z0-9_]+");
+                env.keySet().stream().map(entry::matcher).filter(Matcher::matches).map(m -> m.group(1)).distinct()
+                        .forEach(key -> leaves.stream().filter(l -> map.equals(l.map()) && l.required()).forEach(l -> {
+                            String name = envForm(map) + "__" + key + "__" + envForm(l.rest());
+                            if (!env.containsKey(name)) {
+                                missing.add(service.name() + ": " + name + " (" + map + "." + key.toLowerCase(Locale.ROOT)
+                                        + "." + l.rest() + ")");
+                            }
+                        }));
+            });
+        }
+
+        assertThat(missing).as("properties required at startup that overlay %s leaves unset", overlay).isEmpty();
+    }
+
+    @Test
+    void shouldFindTheRequiredPropertiesOfEveryService() {
+        assertThat(mappingLeaves("ingest-service")).filteredOn(ConfigMappings.Leaf::required)
+                .extracting(ConfigMappings.Leaf::name)
+                .contains("conveyor.ingest.instance-id", "conveyor.kafka.bootstrap-servers");
+        assertThat(mappingLeaves("review-service")).filteredOn(l -> l.required() && l.map() != null)
+                .extracting(ConfigMappings.Leaf::rest).contains("base-url", "username", "password");
+        Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", "");
+        assertThat(isSet("conveyor.kafka.bootstrap-servers", Repo.properties("llm-worker-service"), env))
+                .as("an empty value is no value").isFalse();
+    }
+
+    /** The leaves of the service's configuration mappings and service-common's. */
+    static List<ConfigMappings.Leaf> mappingLeaves(String service) {
+        List<java.nio.file.Path> sources = new ArrayList<>(Repo.javaSources(Repo.module(service).resolve("src/main/java")));
+        sources.addAll(Repo.javaSources(Repo.root().resolve("service-common/src/main/java")));
+        return ConfigMappings.leaves(sources);
+    }
+
+    /** Environment variables of the service's configuration mappings; map entries as patterns. */
+    static Set<String> mappedEnvironment(String service) {
+        Set<String> names = new TreeSet<>();
+        for (ConfigMappings.Leaf leaf : mappingLeaves(service)) {
+            names.add(leaf.map() == null ? envForm(leaf.name())
+                    : Pattern.quote(envForm(leaf.map())) + "__[A-Z0-9_]+__" + Pattern.quote(envForm(leaf.rest())));
+        }
+        return names;
+    }
+
+    /** MicroProfile JWT's own properties (not in Quarkus' configuration model), when smallrye-jwt is packaged. */
+    static Set<String> microProfileJwtEnvironment(String service) {
+        if (!new PackagedService(service).hasExtension("quarkus-smallrye-jwt")) {
+            return Set.of();
+        }
+        return Set.of("MP_JWT_VERIFY_PUBLICKEY", "MP_JWT_VERIFY_PUBLICKEY_LOCATION", "MP_JWT_VERIFY_PUBLICKEY_ALGORITHM",
+                "MP_JWT_VERIFY_ISSUER", "MP_JWT_VERIFY_AUDIENCES", "MP_JWT_TOKEN_HEADER", "MP_JWT_TOKEN_COOKIE",
+                "MP_JWT_DECRYPT_KEY_LOCATION");
+    }
+
+    /** Set by the environment (its own name or its environment form), or by a property that resolves to a value. */
+    static boolean isSet(String property, Map<String, String> props, Map<String, String> env) {
+        java.util.function.Function<String, String> lookup = name -> env.containsKey(name) ? env.get(name)
+                : env.containsKey(envForm(name)) ? env.get(envForm(name)) : props.get(name);
+        String value = lookup.apply(property);
+        return value != null && !Expressions.resolve(value, lookup).isBlank();
     }
 
     static String envForm(String property) {

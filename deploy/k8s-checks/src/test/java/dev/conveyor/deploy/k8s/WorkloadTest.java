@@ -41,6 +41,40 @@ class WorkloadTest {
         });
     }
 
+    /**
+     * A producer with a transactional id built from an instance id (ingest's outbox relay:
+     * conveyor-ingest-<instance-id>) runs as a StatefulSet and takes the id from the pod's name,
+     * so a restarted pod reuses its predecessor's id and fences it.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void shouldGiveTransactionalProducersAnIdStableAcrossRestarts(String overlay) {
+        Rendered rendered = Rendered.overlay(overlay);
+        int checked = 0;
+        for (Declared.Service service : Declared.SERVICES) {
+            Map<String, String> props = Repo.properties(service.name());
+            for (Map.Entry<String, String> p : props.entrySet()) {
+                if (!p.getKey().endsWith(".transactional.id") || Expressions.names(p.getValue()).isEmpty()) {
+                    continue;
+                }
+                JsonNode workload = rendered.workload(service.name());
+                assertThat(workload.path("kind").asText()).as("%s (%s)", service.name(), p.getKey())
+                        .isEqualTo("StatefulSet");
+                JsonNode env = workload.at("/spec/template/spec/containers/0/env");
+                for (String property : Expressions.names(p.getValue())) {
+                    String name = ServiceConfigurationIT.envForm(property);
+                    JsonNode set = java.util.stream.StreamSupport.stream(env.spliterator(), false)
+                            .filter(e -> e.path("name").asText().equals(name)).findFirst().orElse(null);
+                    assertThat(set).as("%s sets %s (%s)", service.name(), name, property).isNotNull();
+                    assertThat(set.at("/valueFrom/fieldRef/fieldPath").asText()).as("%s from the pod name", name)
+                            .isEqualTo("metadata.name");
+                }
+                checked++;
+            }
+        }
+        assertThat(checked).as("ingest's relay is transactional").isPositive();
+    }
+
     @ParameterizedTest
     @MethodSource("overlays")
     void shouldProbeTheQuarkusHealthEndpointsOnTheHttpPort(String overlay) {

@@ -44,6 +44,19 @@ public final class LocalStack implements AutoCloseable {
      */
     public static LocalStack start(Path repoRoot, java.util.Optional<LlmEndpoint> llm, Database database, Path workDir,
             Consumer<String> progress) {
+        return start(repoRoot, llm, database, workDir, progress, Map.of());
+    }
+
+    /** More configuration for one service: system properties, and environment variables (secrets go there). */
+    public record Settings(Map<String, String> properties, Map<String, String> environment) {
+    }
+
+    /**
+     * {@link #start(Path, java.util.Optional, Database, Path, Consumer)} with more configuration per
+     * service (keyed by module name), e.g. review-service's JWT key and Superset environments in tests.
+     */
+    public static LocalStack start(Path repoRoot, java.util.Optional<LlmEndpoint> llm, Database database, Path workDir,
+            Consumer<String> progress, Map<String, Settings> extra) {
         EmbeddedKafka kafka = null;
         List<ServiceProcess> started = new ArrayList<>();
         try {
@@ -63,8 +76,10 @@ public final class LocalStack implements AutoCloseable {
             ServiceProcess ingest = ServiceProcess.launch(repoRoot, INGEST,
                     with(common, datasource(database, "conveyor_ingest")), secrets(database), logs);
             started.add(ingest);
+            Settings reviewExtra = extra.getOrDefault(REVIEW, new Settings(Map.of(), Map.of()));
             ServiceProcess review = ServiceProcess.launch(repoRoot, REVIEW,
-                    with(common, datasource(database, "conveyor_review")), secrets(database), logs);
+                    with(with(common, datasource(database, "conveyor_review")), reviewExtra.properties()),
+                    with(secrets(database), reviewExtra.environment()), logs);
             started.add(review);
             ServiceProcess worker = ServiceProcess.launch(repoRoot, WORKER,
                     with(common, llm.map(endpoint -> Map.of(

@@ -199,7 +199,8 @@ public class ReviewSessionResource {
     @POST
     @Path("/{id}/clarification")
     public Response startClarification(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
-        return ok(clarification.start(id, user(), version(ifMatch)));
+        // the questions are the LLM's: they land in the session when the worker answers
+        return session(Response.accepted(), clarification.start(id, user(), version(ifMatch)));
     }
 
     @POST
@@ -209,13 +210,17 @@ public class ReviewSessionResource {
         return ok(clarification.answer(id, user(), version(ifMatch), questionId, req));
     }
 
-    /** Asks the LLM workers for {@code business_summary} or {@code field_proposals}; the answer lands later. */
+    /**
+     * Asks the LLM workers for {@code business_summary}, {@code field_proposals},
+     * {@code clarification_questions} or {@code candidate_ranking}; the answer lands later.
+     */
     @POST
     @Path("/{id}/ai-requests")
     public Response requestAi(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
             SessionRequests.RequestAi req) {
         if (req == null || req.processName() == null) {
-            throw SessionProblems.badRequest("process_name", "is required: business_summary or field_proposals");
+            throw SessionProblems.badRequest("process_name", "is required: business_summary, field_proposals, "
+                    + "clarification_questions or candidate_ranking");
         }
         return session(Response.accepted(), ai.request(id, user(), version(ifMatch), req.processName()));
     }

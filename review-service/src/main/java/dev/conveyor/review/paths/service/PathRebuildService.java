@@ -33,7 +33,7 @@ public class PathRebuildService {
     private static final Logger LOG = Logger.getLogger(PathRebuildService.class);
 
     /** What a rebuild read and wrote, and how long it took. */
-    public record Rebuilt(long events, int workflows, int paths, long steps, long millis) {
+    public record Rebuilt(long events, int workflows, int paths, long steps, long duplicates, long millis) {
     }
 
     private final TopicReplay replay;
@@ -81,7 +81,7 @@ public class PathRebuildService {
         long millis = (System.nanoTime() - started) / 1_000_000;
         LOG.infof("Rebuilt %d workflows and %d Paths (%d steps) from %d events in %d ms (%d duplicates skipped)",
                 workflowsById.size(), pathCount, steps, events, millis, skipped[0]);
-        return new Rebuilt(events, workflowsById.size(), pathCount, steps, millis);
+        return new Rebuilt(events, workflowsById.size(), pathCount, steps, skipped[0], millis);
     }
 
     private static void fold(PathEvent event, Map<String, ResearchWorkflow> workflows, Map<String, Path> paths,

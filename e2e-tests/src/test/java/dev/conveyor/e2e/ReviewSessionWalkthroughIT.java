@@ -88,8 +88,9 @@ class ReviewSessionWalkthroughIT {
                         "mp.jwt.verify.issuer", ISSUER,
                         "conveyor.superset.environments." + ENVIRONMENT + ".base-url", superset.baseUrl(),
                         "conveyor.superset.environments." + ENVIRONMENT + ".username", SUPERSET_USER),
-                        // the password as a Secret would give it: through the environment
-                        Map.of("CONVEYOR_SUPERSET_ENVIRONMENTS__E2E__PASSWORD", password))));
+                        // the password as a Secret would give it: through the environment (single underscores:
+                        // the key e2e is unquoted in the properties above, and __E2E__ would name "e2e", another key)
+                        Map.of("CONVEYOR_SUPERSET_ENVIRONMENTS_E2E_PASSWORD", password))));
     }
 
     @AfterAll

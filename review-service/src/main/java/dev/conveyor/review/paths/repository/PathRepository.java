@@ -264,7 +264,12 @@ public class PathRepository {
         if (value == null) {
             return out.append("\\N");
         }
-        for (int i = 0; i < value.length(); i++) {
+        int first = 0;
+        while (first < value.length() && !needsEscape(value.charAt(first))) {
+            first++;
+        }
+        out.append(value, 0, first); // most values have nothing to escape: one bulk copy
+        for (int i = first; i < value.length(); i++) {
             char ch = value.charAt(i);
             switch (ch) {
                 case '\\' -> out.append("\\\\");
@@ -275,6 +280,10 @@ public class PathRepository {
             }
         }
         return out;
+    }
+
+    private static boolean needsEscape(char ch) {
+        return ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r';
     }
 
     /** Empties the view (rebuild), holding writers off until the transaction ends. */

@@ -2,6 +2,10 @@ package dev.conveyor.review.paths.service;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -62,18 +66,35 @@ public class PathRebuildService {
         paths.deleteAll(); // takes the table locks first: no write lands between replay and commit
         relay.drain(outbox); // what writers committed before the locks, onto the topic (its own transaction)
         Map<String, ResearchWorkflow> workflowsById = new LinkedHashMap<>();
-        long events = 0;
+        long[] skipped = {0};
         long steps = 0;
         int pathCount = 0;
-        long[] skipped = {0};
-        // one partition at a time: a Path's events are all in one, so memory holds a share of the view
-        for (int partition = 0, n = replay.partitions(Topics.PATH_EVENTS); partition < n; partition++) {
-            Map<String, Path> pathsById = new LinkedHashMap<>();
-            events += replay.replay(Topics.PATH_EVENTS, partition,
-                    batch -> batch.forEach(event -> fold(event, workflowsById, pathsById, skipped)));
-            paths.insertAll(pathsById.values());
-            pathCount += pathsById.size();
-            steps += pathsById.values().stream().mapToLong(p -> p.steps().size()).sum();
+        long events = 0;
+        // One partition at a time (a Path's events are all in one, so memory holds a share of the view),
+        // and two stages at once: a reader thread replays and folds partition p + 1 while this thread,
+        // which holds the transaction, has PostgreSQL load partition p.
+        int partitions = replay.partitions(Topics.PATH_EVENTS);
+        ExecutorService reader = Executors.newSingleThreadExecutor(r -> new Thread(r, "path-rebuild-reader"));
+        try {
+            Future<Folded> next = reader.submit(() -> foldPartition(0, workflowsById, skipped));
+            for (int partition = 0; partition < partitions; partition++) {
+                Folded folded = next.get();
+                int following = partition + 1;
+                if (following < partitions) {
+                    next = reader.submit(() -> foldPartition(following, workflowsById, skipped));
+                }
+                paths.insertAll(folded.paths().values());
+                events += folded.events();
+                pathCount += folded.paths().size();
+                steps += folded.paths().values().stream().mapToLong(p -> p.steps().size()).sum();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Rebuild interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot replay conveyor.path-events", e.getCause());
+        } finally {
+            reader.shutdownNow();
         }
         workflows.insertAll(workflowsById.values()); // checked against the Paths at commit
         workflowService.forgetCached();
@@ -82,6 +103,17 @@ public class PathRebuildService {
         LOG.infof("Rebuilt %d workflows and %d Paths (%d steps) from %d events in %d ms (%d duplicates skipped)",
                 workflowsById.size(), pathCount, steps, events, millis, skipped[0]);
         return new Rebuilt(events, workflowsById.size(), pathCount, steps, skipped[0], millis);
+    }
+
+    private record Folded(Map<String, Path> paths, long events) {
+    }
+
+    /** Runs on the reader thread; partitions are folded one after the other, so the shared maps need no lock. */
+    private Folded foldPartition(int partition, Map<String, ResearchWorkflow> workflowsById, long[] skipped) {
+        Map<String, Path> pathsById = new LinkedHashMap<>();
+        long read = replay.replay(Topics.PATH_EVENTS, partition,
+                batch -> batch.forEach(event -> fold(event, workflowsById, pathsById, skipped)));
+        return new Folded(pathsById, read);
     }
 
     private static void fold(PathEvent event, Map<String, ResearchWorkflow> workflows, Map<String, Path> paths,

@@ -63,6 +63,19 @@ public final class LocalStack implements AutoCloseable {
      */
     public static LocalStack start(Path repoRoot, java.util.Optional<LlmEndpoint> llm, Database database, Path workDir,
             Consumer<String> progress, Map<String, String> everyService) {
+        return start(repoRoot, llm, database, workDir, progress, everyService, Map.of());
+    }
+
+    /** More configuration for one service: system properties, and environment variables (secrets go there). */
+    public record Settings(Map<String, String> properties, Map<String, String> environment) {
+    }
+
+    /**
+     * As above, with more configuration per service (keyed by module name), e.g. review-service's
+     * JWT key and Superset environments in tests.
+     */
+    public static LocalStack start(Path repoRoot, java.util.Optional<LlmEndpoint> llm, Database database, Path workDir,
+            Consumer<String> progress, Map<String, String> everyService, Map<String, Settings> extra) {
         EmbeddedKafka kafka = null;
         List<ServiceProcess> started = new ArrayList<>();
         try {
@@ -81,7 +94,9 @@ public final class LocalStack implements AutoCloseable {
 
             Map<String, Launch> launches = new HashMap<>();
             launches.put(INGEST, new Launch(with(common, datasource(database, "conveyor_ingest")), secrets(database)));
-            launches.put(REVIEW, new Launch(with(common, datasource(database, "conveyor_review")), secrets(database)));
+            Settings reviewExtra = extra.getOrDefault(REVIEW, new Settings(Map.of(), Map.of()));
+            launches.put(REVIEW, new Launch(with(with(common, datasource(database, "conveyor_review")),
+                    reviewExtra.properties()), with(secrets(database), reviewExtra.environment())));
             launches.put(WORKER, new Launch(with(common, llm.map(endpoint -> Map.of(
                     "conveyor.worker.provider", "openai",
                     "quarkus.langchain4j.openai.base-url", endpoint.baseUrl(),

@@ -80,15 +80,28 @@ public class PathBenchmark {
 
             // warm-up, then the measured run
             appendRun(review, workflowId, Math.max(clients * 20, appends / 10), clients);
+            java.util.regex.Matcher port = java.util.regex.Pattern.compile(":(\\d+)/").matcher(
+                    stack.database().jdbcUrl(""));
+            int pgPort = port.find() ? Integer.parseInt(port.group(1)) : -1;
+            CpuTime before = CpuTime.now(pgPort);
             AppendFigures figures = appendRun(review, workflowId, appends, clients);
+            CpuTime spent = CpuTime.now(pgPort).minus(before);
             System.out.printf(Locale.ROOT, "PATH APPENDS: %d appends by %d clients in %.2f s = %.0f appends/s; "
                     + "p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", figures.count(), clients, figures.seconds(),
                     figures.count() / figures.seconds(), figures.p50(), figures.p99(), figures.max());
+            System.out.printf(Locale.ROOT, "PATH APPENDS CPU: review-service %.2f ms, PostgreSQL %.2f ms per append "
+                    + "(so 2 idle cores would allow ~%.0f appends/s for these two)%n", spent.reviewMs() / appends,
+                    spent.postgresMs() / appends, 2000.0 * appends / (spent.reviewMs() + spent.postgresMs()));
 
             long produced = produceRebuildHistory(stack.bootstrapServers(), workflowId, rebuildPaths, stepsPerPath);
+            before = CpuTime.now(pgPort);
             long started = System.nanoTime();
             JsonNode rebuilt = send("POST", review + "/admin/paths/rebuild", null, null).body();
             double seconds = (System.nanoTime() - started) / 1e9;
+            spent = CpuTime.now(pgPort).minus(before);
+            System.out.printf(Locale.ROOT, "PATH REBUILD CPU: review-service %.1f s, PostgreSQL %.1f s "
+                    + "(%.0f events per CPU-second of the two)%n", spent.reviewMs() / 1000, spent.postgresMs() / 1000,
+                    rebuilt.path("events").asLong() * 1000.0 / (spent.reviewMs() + spent.postgresMs()));
             long events = rebuilt.path("events").asLong();
             System.out.printf(Locale.ROOT, "PATH REBUILD: %d events (%d produced for %d Paths of %d steps) -> %d Paths, "
                     + "%d steps in %.2f s = %.0f events/s (server-side %d ms)%n", events, produced, rebuildPaths,
@@ -99,6 +112,34 @@ public class PathBenchmark {
     }
 
     record AppendFigures(int count, double seconds, double p50, double p99, double max) {
+    }
+
+    /**
+     * CPU time used so far by the review-service JVM and the embedded PostgreSQL's processes (both
+     * started by this JVM): on a machine shared with other builds, wall-clock figures measure the
+     * queue for a core, CPU time per operation measures the code.
+     */
+    record CpuTime(double reviewMs, double postgresMs) {
+
+        /** {@code pgPort}: the embedded PostgreSQL's postmaster (pg_ctl detaches it from this JVM). */
+        static CpuTime now(int pgPort) {
+            double review = ProcessHandle.current().descendants()
+                    .filter(p -> p.info().commandLine().orElse("").contains("review-service/target/quarkus-app"))
+                    .mapToDouble(CpuTime::cpuMs).sum();
+            double postgres = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().commandLine().orElse("").matches(".*postgres.* -p " + pgPort + "( .*|$)"))
+                    .flatMap(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants()))
+                    .mapToDouble(CpuTime::cpuMs).sum();
+            return new CpuTime(review, postgres);
+        }
+
+        private static double cpuMs(ProcessHandle p) {
+            return p.info().totalCpuDuration().map(Duration::toMillis).orElse(0L);
+        }
+
+        CpuTime minus(CpuTime earlier) {
+            return new CpuTime(reviewMs - earlier.reviewMs, postgresMs - earlier.postgresMs);
+        }
     }
 
     /** Each client appends to Paths of its own, starting a new one when a Path has 50 steps. */

@@ -14,32 +14,40 @@ import dev.conveyor.worker.service.ModelRequest;
 
 /**
  * Answers without a model endpoint, with the in-process embedding model: zero-shot
- * classification against the labels and their descriptions, and extractive summaries (the most
- * central sentence). Anything else (free-form generation, extraction) fails, saying that a
- * model endpoint is needed.
+ * classification against the labels and their descriptions, extractive summaries (the most
+ * central sentence), and, by the task's origin, the research Path steps it can take
+ * ({@link OfflinePathSteps}) and a review session's candidate ranking
+ * ({@link OfflineCandidateRanking}). Anything else (free-form generation, extraction) fails,
+ * saying that a model endpoint is needed.
  */
 public final class OfflineModelCaller implements ModelCaller {
 
-    static final String NEEDS_ENDPOINT = "needs a model endpoint: the offline model only classifies and writes "
-            + "extractive summaries. Set CONVEYOR_LLM_BASE_URL (and CONVEYOR_LLM_MODEL) or OPENAI_API_KEY";
+    static final String NEEDS_ENDPOINT = "needs a model endpoint: the offline model only classifies, writes "
+            + "extractive summaries and ranks by similarity. Set CONVEYOR_LLM_BASE_URL (and CONVEYOR_LLM_MODEL) or OPENAI_API_KEY";
 
     private final OfflineModel model;
     private final OfflinePathSteps pathSteps;
+    private final OfflineCandidateRanking candidateRanking;
 
     public OfflineModelCaller(OfflineModel model) {
         this.model = model;
         this.pathSteps = new OfflinePathSteps(model);
+        this.candidateRanking = new OfflineCandidateRanking(model);
     }
 
     @Override
     public ModelReply call(ModelRequest request) {
         ProcessStep process = request.process();
+        // tasks of a review-service aggregate are recognized by their origin, never by their shape
+        if (OfflinePathSteps.serves(request)) {
+            return reply(pathSteps.answer(request));
+        }
+        if (OfflineCandidateRanking.serves(request)) {
+            return reply(candidateRanking.answer(request));
+        }
         String text = text(process, request.inputs());
         if (process.getType() == ProcessType.CLASSIFY) {
             return reply(model.classify(text, process.getLabels()).label());
-        }
-        if (OfflinePathSteps.serves(request)) {
-            return reply(pathSteps.answer(request));
         }
         if (process.getType() == ProcessType.GENERATE && isSummary(process)) {
             return reply(model.summarize(text, 1));

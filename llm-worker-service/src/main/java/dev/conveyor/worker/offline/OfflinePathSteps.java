@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.conveyor.schemas.ProcessType;
+import dev.conveyor.schemas.TaskOrigins;
 import dev.conveyor.worker.service.ModelRequest;
 
 /**
@@ -24,9 +24,8 @@ import dev.conveyor.worker.service.ModelRequest;
  * any protocol close enough to the goal) and, when it is, lists the protocols by relevance as the
  * strategy. Every other Path step still needs a model endpoint.
  *
- * <p>A Path task is an extract task named after the step, over the inputs {@code workflow}
- * (protocols_info) and {@code path} (path_data) that review-service sends; the model request
- * does not carry the task's origin, so that shape is what identifies it.
+ * <p>A Path task is recognized by its origin ({@link TaskOrigins#PATH}) and step name; its inputs
+ * are {@code workflow} (protocols_info) and {@code path} (path_data), as review-service sends them.
  */
 public final class OfflinePathSteps {
 
@@ -45,14 +44,16 @@ public final class OfflinePathSteps {
 
     public static boolean serves(ModelRequest request) {
         var process = request.process();
-        return process != null && process.getType() == ProcessType.EXTRACT
-                && (NEXT_PROTOCOL.equals(process.getName()) || RESEARCH_STRATEGY.equals(process.getName()))
-                && request.inputs() != null && request.inputs().containsKey("workflow")
-                && request.inputs().containsKey("path");
+        return TaskOrigins.PATH.equals(request.origin()) && process != null
+                && (NEXT_PROTOCOL.equals(process.getName()) || RESEARCH_STRATEGY.equals(process.getName()));
     }
 
     /** The step's data as JSON. */
     public String answer(ModelRequest request) {
+        if (request.inputs() == null || !request.inputs().containsKey("workflow")
+                || !request.inputs().containsKey("path")) {
+            throw new IllegalArgumentException("a Path step needs the inputs 'workflow' and 'path'");
+        }
         JsonNode protocols = read(request.inputs().get("workflow"), "workflow");
         JsonNode pathData = read(request.inputs().get("path"), "path");
         if (!protocols.isArray() || protocols.isEmpty()) {

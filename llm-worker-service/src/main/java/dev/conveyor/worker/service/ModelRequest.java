@@ -8,9 +8,11 @@ import dev.conveyor.schemas.ProcessStep;
 /**
  * One call to a model: the conversation so far (a re-ask adds the refused answer and the
  * correction), the sampling parameters, and an optional JSON Schema for a structured answer.
+ * {@code origin} is the task's {@link dev.conveyor.schemas.TaskOrigins} value (null for a workflow
+ * run's task): the offline model dispatches on it.
  */
 public record ModelRequest(String model, String system, List<Turn> turns, Double temperature, Integer maxTokens,
-        String jsonSchema, ProcessStep process, Map<String, String> inputs) {
+        String jsonSchema, ProcessStep process, Map<String, String> inputs, String origin) {
 
     /** A message after the system prompt. */
     public record Turn(boolean fromModel, String text) {
@@ -29,6 +31,7 @@ public record ModelRequest(String model, String system, List<Turn> turns, Double
         List<Turn> more = new java.util.ArrayList<>(turns);
         more.add(new Turn(true, answer));
         more.add(new Turn(false, correction));
-        return new ModelRequest(model, system, List.copyOf(more), temperature, maxTokens, jsonSchema, process, inputs);
+        return new ModelRequest(model, system, List.copyOf(more), temperature, maxTokens, jsonSchema, process, inputs,
+                origin);
     }
 }

@@ -105,7 +105,7 @@ public class TaskProcessor {
         ModelRequest request = new ModelRequest(model, prompt.system(),
                 List.of(new ModelRequest.Turn(false, prompt.user())), process.getTemperature(),
                 process.getMaxTokens(), process.getType() == ProcessType.EXTRACT ? process.getJsonSchema() : null,
-                process, task.getInputs());
+                process, task.getInputs(), task.getOrigin());
         try {
             ResponseCache.Lookup<Outcome> lookup = cache.get(ResponseCache.key(request),
                     () -> ask(task, process, request), Outcome::valid);

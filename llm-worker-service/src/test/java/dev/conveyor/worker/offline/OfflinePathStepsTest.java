@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.conveyor.schemas.ProcessStep;
 import dev.conveyor.schemas.ProcessType;
+import dev.conveyor.schemas.TaskOrigins;
 import dev.conveyor.worker.service.ModelRequest;
 
 /** The real ONNX model choosing Path steps offline. */
@@ -101,6 +102,6 @@ class OfflinePathStepsTest {
                 .setColumns(List.of("workflow", "path")).setType(ProcessType.EXTRACT)
                 .setTemplate("{{workflow}} {{path}}").setJsonSchema("{}").build();
         return new ModelRequest("offline", "system", List.of(new ModelRequest.Turn(false, "user")), null, null, "{}",
-                process, Map.of("workflow", WORKFLOW, "path", path));
+                process, Map.of("workflow", WORKFLOW, "path", path), TaskOrigins.PATH);
     }
 }

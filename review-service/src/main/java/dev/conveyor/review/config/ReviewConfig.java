@@ -5,11 +5,36 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** The consumer that materializes results. */
+/** The consumer that materializes results, and the relay of the Path and session outboxes. */
 @ConfigMapping(prefix = "conveyor.review")
 public interface ReviewConfig {
 
     Consumer consumer();
+
+    Outbox outbox();
+
+    /** The relay that puts committed Path and session events on their topics (OutboxRelay). */
+    interface Outbox {
+
+        /** Events per send and per marking transaction. */
+        @WithDefault("1000")
+        int batchSize();
+
+        /**
+         * How often the relay looks without being woken: a commit wakes it at once, this only picks up
+         * what another instance or a crash left behind.
+         */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** Pause after a failed send (broker away) before the batch is tried again. */
+        @WithDefault("1s")
+        Duration retryBackoff();
+
+        /** How long a rebuild waits for the outbox to be on the topic before it gives up. */
+        @WithDefault("60s")
+        Duration drainTimeout();
+    }
 
     interface Consumer {
 

@@ -17,12 +17,17 @@ public enum PathStatus {
     WAITING_FOR_FINAL_RESEARCH_CONCLUSION,
     COMPLETED;
 
+    // computed once: the fold and the rebuild ask for it on every event
+    private final String wire = name().toLowerCase(Locale.ROOT);
+    private static final java.util.Map<String, PathStatus> BY_WIRE = Arrays.stream(values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(PathStatus::wire, v -> v));
+
     public String wire() {
-        return name().toLowerCase(Locale.ROOT);
+        return wire;
     }
 
     public static Optional<PathStatus> fromWire(String value) {
-        return Arrays.stream(values()).filter(s -> s.wire().equals(value)).findFirst();
+        return value == null ? Optional.empty() : Optional.ofNullable(BY_WIRE.get(value));
     }
 
     public boolean isEndAfter() {

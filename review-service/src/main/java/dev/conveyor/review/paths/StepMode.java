@@ -9,11 +9,16 @@ public enum StepMode {
     AI,
     USER;
 
+    // computed once: the fold and the rebuild ask for it on every event
+    private final String wire = name().toLowerCase(Locale.ROOT);
+    private static final java.util.Map<String, StepMode> BY_WIRE = Arrays.stream(values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(StepMode::wire, v -> v));
+
     public String wire() {
-        return name().toLowerCase(Locale.ROOT);
+        return wire;
     }
 
     public static Optional<StepMode> fromWire(String value) {
-        return Arrays.stream(values()).filter(s -> s.wire().equals(value)).findFirst();
+        return value == null ? Optional.empty() : Optional.ofNullable(BY_WIRE.get(value));
     }
 }

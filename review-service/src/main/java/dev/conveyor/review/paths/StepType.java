@@ -14,12 +14,17 @@ public enum StepType {
     ADD_PHASED_RESEARCH_CONCLUSION,
     ADD_FINAL_RESEARCH_CONCLUSION;
 
+    // computed once: the fold and the rebuild ask for it on every event
+    private final String wire = name().toLowerCase(Locale.ROOT);
+    private static final java.util.Map<String, StepType> BY_WIRE = Arrays.stream(values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(StepType::wire, v -> v));
+
     public String wire() {
-        return name().toLowerCase(Locale.ROOT);
+        return wire;
     }
 
     public static Optional<StepType> fromWire(String value) {
-        return Arrays.stream(values()).filter(s -> s.wire().equals(value)).findFirst();
+        return value == null ? Optional.empty() : Optional.ofNullable(BY_WIRE.get(value));
     }
 
     /** The seed gives {@code thought} (the AI's reasoning, null for a person) to these steps only. */

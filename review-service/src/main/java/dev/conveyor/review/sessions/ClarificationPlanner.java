@@ -9,8 +9,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
- * Plans clarification questions from what is unresolved, and works out what an answer changes.
+ * Finds what is worth a clarification question, takes the LLM's questions about it (or words
+ * them by rule when no model answered), and works out what an answer changes.
  * Pure: the service persists the answer first and applies these consequences after it (the
  * clarification persistence invariant), so a crash in between is finished on resume.
  */
@@ -22,38 +25,153 @@ public final class ClarificationPlanner {
     private ClarificationPlanner() {
     }
 
-    public static ClarificationSession plan(DatasetReviewSession s, Instant now) {
-        ClarificationSession c = new ClarificationSession();
-        c.clarificationSessionId = UUID.randomUUID().toString();
-        c.sessionId = s.sessionId;
-        c.status = ClarificationStatus.ACTIVE;
-        c.startedAt = now;
-        c.updatedAt = now;
+    /** Why a field is worth a question. */
+    public enum Reason {
+        CONFLICT, NEEDS_REVIEW, MEANING_MISSING;
+
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * What is unresolved and worth asking about, with the priority the rules give it: a conflict
+     * (80), a value to confirm (60), a missing meaning (50 for columns, 40 for metrics, 100 when its
+     * finding is blocking). The same topics go to the LLM, which words the questions.
+     */
+    public record Topic(SemanticFieldEntry field, Reason reason, int priority, ValidationFinding finding) {
+    }
+
+    public static List<Topic> topics(DatasetReviewSession s) {
+        List<Topic> out = new ArrayList<>();
         for (SemanticFieldEntry f : s.fields) {
             if (f.isLocked) {
                 continue;
             }
             Optional<ValidationFinding> finding = openFindingFor(s, f.fieldId);
             if (f.hasConflict) {
-                c.questions.add(question(c, f, 80, "Which meaning of " + f.fieldName + " is right?",
-                        "Sources disagree on " + f.fieldName + "; reports built on it would say different things.",
-                        now));
+                out.add(new Topic(f, Reason.CONFLICT, 80, finding.orElse(null)));
             } else if (f.needsReview) {
-                ClarificationQuestion q = question(c, f, 60, "Is \"" + describe(f) + "\" the meaning of "
-                        + f.fieldName + "?", "This meaning was inferred from a similar name or generated, not taken "
-                        + "from a trusted source.", now);
-                q.options.clear();
-                q.options.add(option(q, "Yes, keep it", CONFIRM, true, 1));
-                q.options.add(option(q, "No, it means something else", REJECT, false, 2));
-                c.questions.add(q);
+                out.add(new Topic(f, Reason.NEEDS_REVIEW, 60, finding.orElse(null)));
             } else if (finding.isPresent()) {
                 int priority = finding.get().severity == FindingSeverity.BLOCKING ? 100
                         : f.fieldKind == FieldKind.METRIC ? 40 : 50;
-                c.questions.add(question(c, f, priority, "What does " + f.fieldName + " mean?",
-                        "Without a documented meaning, " + f.fieldName + " is shown by its physical name and "
-                                + "nobody can check that it is used correctly.", now));
+                out.add(new Topic(f, Reason.MEANING_MISSING, priority, finding.get()));
             }
         }
+        return out;
+    }
+
+    /**
+     * The questions the rules word themselves (no model): what a session gets when the LLM could
+     * not be asked or did not answer validly (offline, the worker says that a model endpoint is needed).
+     */
+    public static ClarificationSession plan(DatasetReviewSession s, Instant now) {
+        ClarificationSession c = newSession(s, now);
+        for (Topic t : topics(s)) {
+            SemanticFieldEntry f = t.field();
+            switch (t.reason()) {
+                case CONFLICT -> c.questions.add(question(c, f, t.priority(), "Which meaning of " + f.fieldName
+                        + " is right?", "Sources disagree on " + f.fieldName
+                                + "; reports built on it would say different things.", now));
+                case NEEDS_REVIEW -> {
+                    ClarificationQuestion q = question(c, f, t.priority(), "Is \"" + describe(f) + "\" the meaning of "
+                            + f.fieldName + "?", "This meaning was inferred from a similar name or generated, not "
+                                    + "taken from a trusted source.", now);
+                    q.options.clear();
+                    q.options.add(option(q, "Yes, keep it", CONFIRM, true, 1));
+                    q.options.add(option(q, "No, it means something else", REJECT, false, 2));
+                    c.questions.add(q);
+                }
+                case MEANING_MISSING -> c.questions.add(question(c, f, t.priority(), "What does " + f.fieldName
+                        + " mean?", "Without a documented meaning, " + f.fieldName + " is shown by its physical name "
+                                + "and nobody can check that it is used correctly.", now));
+            }
+        }
+        return ordered(c);
+    }
+
+    /**
+     * The questions the LLM wrote for the topics ({@code {"questions": [{"field_name", "question",
+     * "why_it_matters", "current_guess", "priority", "options": [{"label", "value",
+     * "is_recommended"}]}]}}), checked against the seed's rules once more after the worker's schema
+     * validation: a known topic, one question per field, a non-empty text, options with distinct
+     * non-empty values and exactly one recommended. Throws {@link IllegalArgumentException} saying
+     * what is wrong; nothing of an invalid answer is kept.
+     */
+    public static ClarificationSession fromModel(DatasetReviewSession s, JsonNode answer, Instant now) {
+        java.util.Map<String, Topic> byName = new java.util.LinkedHashMap<>();
+        topics(s).forEach(t -> byName.put(t.field().fieldName, t));
+        ClarificationSession c = newSession(s, now);
+        java.util.Set<String> asked = new java.util.HashSet<>();
+        JsonNode questions = answer == null ? null : answer.get("questions");
+        if (questions == null || !questions.isArray() || questions.isEmpty()) {
+            throw new IllegalArgumentException("the answer has no questions");
+        }
+        for (JsonNode node : questions) {
+            String name = node.path("field_name").asText("");
+            Topic topic = byName.get(name);
+            if (topic == null) {
+                throw new IllegalArgumentException("a question is about '" + name + "', which is not an open topic");
+            }
+            if (!asked.add(name)) {
+                throw new IllegalArgumentException("two questions about " + name);
+            }
+            String text = node.path("question").asText("").strip();
+            String why = node.path("why_it_matters").asText("").strip();
+            int priority = node.path("priority").asInt(0);
+            if (text.isEmpty() || why.isEmpty()) {
+                throw new IllegalArgumentException("the question about " + name + " lacks its text or why_it_matters");
+            }
+            if (priority < 1 || priority > 100) {
+                throw new IllegalArgumentException("the priority of the question about " + name + " is not 1 to 100");
+            }
+            ClarificationQuestion q = new ClarificationQuestion();
+            q.questionId = UUID.randomUUID().toString();
+            q.clarificationSessionId = c.clarificationSessionId;
+            q.topicRef = topic.field().fieldId;
+            q.questionText = text;
+            q.whyItMatters = why;
+            q.currentGuess = node.path("current_guess").isTextual() && !node.path("current_guess").asText().isBlank()
+                    ? node.path("current_guess").asText().strip() : null;
+            q.priority = priority;
+            q.state = QuestionState.OPEN;
+            q.createdAt = now;
+            q.updatedAt = now;
+            java.util.Set<String> values = new java.util.HashSet<>();
+            int recommended = 0;
+            int order = 1;
+            for (JsonNode o : node.path("options")) {
+                String label = o.path("label").asText("").strip();
+                String value = o.path("value").asText("").strip();
+                if (label.isEmpty() || value.isEmpty() || !values.add(value)) {
+                    throw new IllegalArgumentException("the options about " + name
+                            + " need a label and a distinct non-empty value each");
+                }
+                boolean isRecommended = o.path("is_recommended").asBoolean(false);
+                recommended += isRecommended ? 1 : 0;
+                q.options.add(option(q, label, value, isRecommended, order++));
+            }
+            if (q.options.isEmpty() || recommended != 1) {
+                throw new IllegalArgumentException("the question about " + name + " has " + recommended
+                        + " recommended options among " + q.options.size() + "; exactly one must be");
+            }
+            c.questions.add(q);
+        }
+        return ordered(c);
+    }
+
+    private static ClarificationSession newSession(DatasetReviewSession s, Instant now) {
+        ClarificationSession c = new ClarificationSession();
+        c.clarificationSessionId = UUID.randomUUID().toString();
+        c.sessionId = s.sessionId;
+        c.status = ClarificationStatus.ACTIVE;
+        c.startedAt = now;
+        c.updatedAt = now;
+        return c;
+    }
+
+    private static ClarificationSession ordered(ClarificationSession c) {
         c.questions.sort(Comparator.comparingInt((ClarificationQuestion q) -> -q.priority)
                 .thenComparing(q -> q.createdAt));
         c.remainingCount = c.questions.size();

@@ -16,4 +16,11 @@ public class SemanticCandidate {
     public String proposedDisplayFormat;
     public CandidateStatus status;
     public Instant createdAt;
+    /**
+     * Not the seed's: cosine similarity (0..1) of the candidate's text to the field's, from the
+     * candidate ranking task (the worker's offline model); null until ranked. Orders within a tier.
+     */
+    public Double similarityScore;
+    /** Not the seed's: the candidate's share of the field's similarities (they sum to 1); null until ranked. */
+    public Double similarityConfidence;
 }

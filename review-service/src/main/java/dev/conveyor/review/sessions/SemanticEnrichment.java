@@ -11,7 +11,8 @@ import java.util.UUID;
 
 /**
  * Matching fields to a source's entries and deciding between candidates. Ranking: exact (1) over
- * reference (2) over fuzzy (3) over generated (4), then by confidence. Fuzzy and generated values
+ * reference (2) over fuzzy (3) over generated (4), then by meaning similarity when the candidates
+ * were ranked, then by confidence. Fuzzy and generated values
  * keep {@code needs_review} until a person confirms them. A locked field (manual override) records
  * new candidates but never takes one by itself.
  */
@@ -45,9 +46,44 @@ public final class SemanticEnrichment {
         };
     }
 
+    /**
+     * The seed's tiers first (exact, reference, fuzzy, generated); within a tier the meaning
+     * similarity the ranking task measured (higher first; candidates not yet ranked after the ranked
+     * ones), then the tier's confidence.
+     */
     public static final Comparator<SemanticCandidate> STRONGEST_FIRST = Comparator
             .comparingInt((SemanticCandidate c) -> c.candidateRank)
+            .thenComparing(c -> c.similarityScore == null ? 1.0 : -c.similarityScore)
             .thenComparing(c -> -c.confidenceScore);
+
+    /** What a candidate says, as one text: what the ranking compares with the field. */
+    public static String candidateText(SemanticCandidate c) {
+        return Objects.toString(c.proposedVerboseName, "") + (c.proposedVerboseName != null
+                && c.proposedDescription != null ? ": " : "") + Objects.toString(c.proposedDescription, "");
+    }
+
+    /**
+     * Annotates the field's candidates with the ranking task's similarity and confidence (by
+     * candidate id, {@code [similarity, confidence]}) and re-sorts them. Returns whether anything
+     * changed; the field's value never changes here.
+     */
+    public static boolean annotate(SemanticFieldEntry f, java.util.Map<String, double[]> scores, Instant now) {
+        boolean changed = false;
+        for (SemanticCandidate c : f.candidates) {
+            double[] score = scores.get(c.candidateId);
+            if (score != null && (!Objects.equals(c.similarityScore, score[0])
+                    || !Objects.equals(c.similarityConfidence, score[1]))) {
+                c.similarityScore = score[0];
+                c.similarityConfidence = score[1];
+                changed = true;
+            }
+        }
+        if (changed) {
+            f.candidates.sort(STRONGEST_FIRST);
+            f.updatedAt = now;
+        }
+        return changed;
+    }
 
     /**
      * The candidate a source offers for a field, if any: the same name is exact (a dictionary) or

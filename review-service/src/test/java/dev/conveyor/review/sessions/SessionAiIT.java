@@ -4,27 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +16,6 @@ import dev.conveyor.schemas.TaskFinished;
 import dev.conveyor.schemas.TaskIssued;
 import dev.conveyor.schemas.TaskOrigins;
 import dev.conveyor.schemas.TaskOutcome;
-import dev.conveyor.schemas.kafka.Topics;
 import dev.conveyor.testing.FakeSupersetServer;
 import dev.conveyor.testing.KafkaTestResource;
 import dev.conveyor.testing.PostgresTestResource;
@@ -73,7 +54,7 @@ class SessionAiIT {
         String taskId = s.getString("ai_requests[0].task_id");
         assertThat(s.getString("active_task_id")).isEqualTo(taskId);
 
-        TaskIssued task = awaitTask(taskId);
+        TaskIssued task = WorkerStandIn.awaitTask(taskId);
         assertThat(task.getOrigin()).isEqualTo(TaskOrigins.REVIEW_SESSION);
         assertThat(task.getRunId()).isEqualTo(id);
         assertThat(task.getProcessName()).isEqualTo("business_summary");
@@ -81,10 +62,10 @@ class SessionAiIT {
         assertThat(task.getProcess().getJsonSchema()).contains("business_summary");
         assertThat(task.getInputs().get("dataset")).contains("tickets");
 
-        TaskFinished done = finished(task, TaskOutcome.COMPLETED,
+        TaskFinished done = WorkerStandIn.finished(task, TaskOutcome.COMPLETED,
                 "{\"business_summary\":\"One row per support ticket, with its SLA outcome.\"}", null);
-        send(done);
-        send(done); // redelivered
+        WorkerStandIn.send(done);
+        WorkerStandIn.send(done); // redelivered
         await("the draft lands in the session").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> "completed".equals(OWNER.get(id).getString("ai_requests[0].status")));
         s = OWNER.get(id);
@@ -93,7 +74,7 @@ class SessionAiIT {
         assertThat(s.getString("active_task_id")).isNull();
         long version = s.getLong("version");
         // a third delivery after the answer was applied changes nothing either
-        awaitAiGroupPast(send(done));
+        WorkerStandIn.awaitAiGroupPast(WorkerStandIn.send(done));
         // then one change of our own: if the redelivery had done anything, the version would show it
         String field = s.getString("fields[0].field_id");
         OWNER.request().body(Map.of("user_feedback", "up")).put("/review-sessions/{id}/fields/{f}/feedback", id, field)
@@ -109,9 +90,9 @@ class SessionAiIT {
         String taskId = OWNER.request().body(Map.of("process_name", "field_proposals"))
                 .post("/review-sessions/{id}/ai-requests", id).then().statusCode(202).extract()
                 .path("ai_requests[0].task_id");
-        TaskIssued task = awaitTask(taskId);
+        TaskIssued task = WorkerStandIn.awaitTask(taskId);
         assertThat(task.getInputs().get("fields")).contains("sla_breach").doesNotContain("ticket_id");
-        send(finished(task, TaskOutcome.COMPLETED, """
+        WorkerStandIn.send(WorkerStandIn.finished(task, TaskOutcome.COMPLETED, """
                 {"fields":[{"field_name":"sla_breach","verbose_name":"SLA breached",
                   "description":"Whether the ticket missed its service-level deadline","confidence":0.9},
                   {"field_name":"no_such_field","verbose_name":"x","description":"y","confidence":1}]}""", null));
@@ -136,7 +117,7 @@ class SessionAiIT {
         String taskId = OWNER.request().body(Map.of("process_name", "business_summary"))
                 .post("/review-sessions/{id}/ai-requests", id).then().statusCode(202).extract()
                 .path("ai_requests[0].task_id");
-        send(finished(awaitTask(taskId), TaskOutcome.FAILED, null,
+        WorkerStandIn.send(WorkerStandIn.finished(WorkerStandIn.awaitTask(taskId), TaskOutcome.FAILED, null,
                 "offline model: business_summary needs a model endpoint (set an OpenAI-compatible base URL)"));
         await("the failure lands").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> "failed".equals(OWNER.get(id).getString("ai_requests[0].status")));
@@ -155,59 +136,100 @@ class SessionAiIT {
                 .then().statusCode(409).contentType("application/problem+json");
     }
 
-    static TaskFinished finished(TaskIssued task, TaskOutcome outcome, String output, String error) {
-        return TaskFinished.newBuilder()
-                .setTaskId(task.getTaskId()).setRunId(task.getRunId()).setWorkflowId(task.getWorkflowId())
-                .setReferenceId(task.getReferenceId()).setSourceConnection(task.getSourceConnection())
-                .setProcessName(task.getProcessName()).setStageIndex(task.getStageIndex())
-                .setOutcome(outcome).setOutput(output).setError(error).setModel("gpt-4o-mini")
-                .setIssuedAt(task.getIssuedAt()).setFinishedAt(Instant.now()).setOrigin(task.getOrigin())
-                .build();
+    @Test
+    void clarificationQuestionsAreTheModelsAndLandOnce() {
+        String id = OWNER.created(DATASET).getString("session_id");
+        JsonPath accepted = OWNER.request().post("/review-sessions/{id}/clarification", id).then().statusCode(202)
+                .extract().jsonPath();
+        assertThat(accepted.getString("clarification")).isNull();
+        assertThat(accepted.getString("ai_requests[0].process_name")).isEqualTo("clarification_questions");
+        TaskIssued task = WorkerStandIn.awaitTask(accepted.getString("active_task_id"));
+        assertThat(task.getOrigin()).isEqualTo(TaskOrigins.REVIEW_SESSION);
+        assertThat(task.getProcessName()).isEqualTo("clarification_questions");
+        assertThat(task.getProcess().getJsonSchema()).contains("minContains").contains("why_it_matters")
+                .contains("sla_breach").doesNotContain("ticket_id");
+        assertThat(task.getInputs().get("topics")).contains("sla_breach").contains("meaning_missing");
+        TaskFinished done = WorkerStandIn.finished(task, TaskOutcome.COMPLETED, """
+                {"questions": [{"field_name": "sla_breach", "question": "What does sla_breach record?",
+                  "why_it_matters": "SLA reports count breaches from it", "current_guess": "Whether the SLA was missed",
+                  "priority": 75, "options": [
+                    {"label": "SLA missed", "value": "Whether the ticket missed its SLA deadline", "is_recommended": true},
+                    {"label": "SLA at risk", "value": "Whether the ticket is close to its SLA deadline",
+                     "is_recommended": false}]}]}""", null);
+        WorkerStandIn.send(done);
+        WorkerStandIn.send(done); // redelivered
+        await("the questions land").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> "completed".equals(OWNER.get(id).getString("ai_requests[0].status")));
+        WorkerStandIn.awaitAiGroupPast(WorkerStandIn.send(done));
+        JsonPath s = OWNER.get(id);
+        // (the dataset lacks a description, so readiness stays at review_ready: its finding comes first)
+        assertThat(s.getString("clarification.status")).isEqualTo("active");
+        assertThat(s.getString("clarification.questions[0].question_text")).isEqualTo("What does sla_breach record?");
+        assertThat(s.getString("clarification.questions[0].why_it_matters")).isEqualTo("SLA reports count breaches from it");
+        assertThat(s.getString("clarification.questions[0].current_guess")).isEqualTo("Whether the SLA was missed");
+        assertThat(s.getInt("clarification.questions[0].priority")).isEqualTo(75);
+        assertThat(s.getList("clarification.questions[0].options.is_recommended")).containsExactly(true, false);
+        List<String> types = OWNER.request().get("/review-sessions/{id}/events", id).jsonPath().getList("type");
+        assertThat(types.stream().filter("clarification_started"::equals)).hasSize(1);
+
+        String q = s.getString("clarification.current_question_id");
+        s = OWNER.request().body(Map.of("answer_kind", "selected", "answer_value",
+                "Whether the ticket missed its SLA deadline"))
+                .post("/review-sessions/{id}/clarification/questions/{q}/answer", id, q).then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(s.getString("fields.find { it.field_name == 'sla_breach' }.verbose_name"))
+                .isEqualTo("Whether the ticket missed its SLA deadline");
+        assertThat(s.getString("clarification.status")).isEqualTo("completed");
     }
 
-    /** Waits until review-service's AI results group has committed past this record, that is handled it. */
-    static void awaitAiGroupPast(RecordMetadata record) {
-        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                KafkaTestResource.bootstrapServers()))) {
-            await("group conveyor-review-ai past " + tp + "@" + record.offset()).atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(200)).until(() -> {
-                        OffsetAndMetadata committed = admin.listConsumerGroupOffsets("conveyor-review-ai")
-                                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS).get(tp);
-                        return committed != null && committed.offset() > record.offset();
-                    });
-        }
+    @Test
+    void questionsBreakingTheRulesFailTheRequestAndTheRulesWordThem() {
+        String id = OWNER.created(DATASET).getString("session_id");
+        String taskId = OWNER.request().body(Map.of("process_name", "clarification_questions"))
+                .post("/review-sessions/{id}/ai-requests", id).then().statusCode(202).extract().path("active_task_id");
+        // past the worker's schema check (a model endpoint with another validator), two options recommended
+        WorkerStandIn.send(WorkerStandIn.finished(WorkerStandIn.awaitTask(taskId), TaskOutcome.COMPLETED, """
+                {"questions": [{"field_name": "sla_breach", "question": "What is sla_breach?", "why_it_matters": "Reports",
+                  "current_guess": null, "priority": 50, "options": [{"label": "a", "value": "a", "is_recommended": true},
+                  {"label": "b", "value": "b", "is_recommended": true}]}]}""", null));
+        await("the refusal lands").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> "failed".equals(OWNER.get(id).getString("ai_requests[0].status")));
+        JsonPath s = OWNER.get(id);
+        assertThat(s.getString("ai_requests[0].error")).contains("exactly one must be");
+        assertThat(s.getString("findings.find { it.code == 'ai_request_failed' }.severity")).isEqualTo("informational");
+        assertThat(s.getString("clarification.questions[0].question_text")).isEqualTo("What does sla_breach mean?");
+        assertThat(s.getString("clarification.status")).isEqualTo("active");
     }
 
-    static RecordMetadata send(TaskFinished result) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
-        try (KafkaProducer<String, TaskFinished> producer = new KafkaProducer<>(props, new StringSerializer(),
-                Topics.LLM_RESULTS.valueSerde().serializer())) {
-            return producer.send(new ProducerRecord<>(Topics.LLM_RESULTS.name(), result.getTaskId(), result)).get();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+    @Test
+    void aRankingOrdersCandidatesWithinTheirTier() {
+        String id = OWNER.created(DATASET).getString("session_id");
+        for (String description : List.of("Whether the ticket missed its deadline", "Breach of contract flag")) {
+            OWNER.request().body(Map.of("source_type", "uploaded_file", "format", "csv", "content",
+                    "field_name,verbose_name,description\nsla_breach,SLA breach," + description + "\n"))
+                    .post("/review-sessions/{id}/semantic-sources", id).then().statusCode(200);
         }
-    }
-
-    static TaskIssued awaitTask(String taskId) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "sessions-test-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<TaskIssued> found = new ArrayList<>();
-        try (KafkaConsumer<String, TaskIssued> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                Topics.LLM_TASKS.valueSerde().deserializer())) {
-            consumer.subscribe(List.of(Topics.LLM_TASKS.name()));
-            await("task " + taskId).atMost(Duration.ofSeconds(60)).until(() -> {
-                for (ConsumerRecord<String, TaskIssued> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (taskId.equals(r.key())) {
-                        found.add(r.value());
-                    }
-                }
-                return !found.isEmpty();
-            });
-        }
-        return found.get(0);
+        JsonPath s = OWNER.get(id);
+        List<String> ids = s.getList("fields.find { it.field_name == 'sla_breach' }.candidates.candidate_id");
+        assertThat(ids).hasSize(2);
+        String taskId = OWNER.request().body(Map.of("process_name", "candidate_ranking"))
+                .post("/review-sessions/{id}/ai-requests", id).then().statusCode(202).extract().path("active_task_id");
+        TaskIssued task = WorkerStandIn.awaitTask(taskId);
+        assertThat(task.getInputs().get("fields")).contains(ids.get(0)).contains(ids.get(1))
+                .contains("Breach of contract flag");
+        // the second candidate fits better: it moves first within the exact tier
+        WorkerStandIn.send(WorkerStandIn.finished(task, TaskOutcome.COMPLETED, "{\"fields\": [{\"field_name\": "
+                + "\"sla_breach\", \"ranking\": [{\"candidate_id\": \"" + ids.get(1) + "\", \"similarity\": 0.8, "
+                + "\"confidence\": 0.8}, {\"candidate_id\": \"" + ids.get(0) + "\", \"similarity\": 0.2, "
+                + "\"confidence\": 0.2}]}]}", null));
+        await("the ranking lands").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> "completed".equals(OWNER.get(id).getString("ai_requests[0].status")));
+        s = OWNER.get(id);
+        assertThat(s.getList("fields.find { it.field_name == 'sla_breach' }.candidates.candidate_id", String.class))
+                .containsExactly(ids.get(1), ids.get(0));
+        assertThat(s.getDouble("fields.find { it.field_name == 'sla_breach' }.candidates[0].similarity_score"))
+                .isEqualTo(0.8);
+        assertThat(s.getDouble("fields.find { it.field_name == 'sla_breach' }.candidates[0].confidence_score"))
+                .as("the tier's confidence stays").isEqualTo(1.0);
     }
 }

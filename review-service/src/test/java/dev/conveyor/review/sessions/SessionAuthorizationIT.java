@@ -76,8 +76,7 @@ class SessionAuthorizationIT {
                 .post("/review-sessions/{id}/semantic-sources", sessionId).then().statusCode(200).extract().jsonPath();
         sourceId = s.getString("semantic_sources[0].source_id");
         candidateId = s.getString("fields.find { it.field_name == 'amount' }.candidates[0].candidate_id");
-        s = OWNER.request().post("/review-sessions/{id}/clarification", sessionId).then().statusCode(200)
-                .extract().jsonPath();
+        s = WorkerStandIn.clarificationByRule(OWNER, sessionId);
         questionId = s.getString("clarification.current_question_id");
         artifactId = OWNER.request().body(Map.of("artifact_type", "documentation", "format", "json"))
                 .post("/review-sessions/{id}/exports", sessionId).then().statusCode(201).extract().path("artifact_id");

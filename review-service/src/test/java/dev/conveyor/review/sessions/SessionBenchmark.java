@@ -64,7 +64,11 @@ class SessionBenchmark {
         List<String> fields = api.get(id).getList("fields.field_id");
 
         List<Long> edits = new ArrayList<>();
+        double[] cpuBefore = null;
         for (int i = 0; i < WARMUP + EDITS; i++) {
+            if (i == WARMUP) {
+                cpuBefore = cpuMillis();
+            }
             // documented fields only: the 200 findings stay open, the session stays 500 + 200
             String field = fields.get(UNDOCUMENTED + i % (COLUMNS - UNDOCUMENTED));
             long t0 = System.nanoTime();
@@ -75,6 +79,8 @@ class SessionBenchmark {
                 edits.add(us);
             }
         }
+        double[] cpuAfter = cpuMillis();
+        int documentChars = api.request().get("/review-sessions/{id}", id).asString().length();
         JsonPath s = api.get(id);
         assertThat(s.getList("fields")).hasSize(COLUMNS);
         assertThat(s.getList("findings.findAll { it.resolution_state == 'open' }")).hasSize(UNDOCUMENTED);
@@ -86,6 +92,27 @@ class SessionBenchmark {
         System.out.printf("BENCH field edit (%d fields, %d open findings): n=%d p50=%.1f ms p95=%.1f ms p99=%.1f ms "
                 + "max=%.1f ms%n", COLUMNS, UNDOCUMENTED, edits.size(), pct(edits, 0.50), pct(edits, 0.95),
                 pct(edits, 0.99), edits.get(edits.size() - 1) / 1000.0);
+        System.out.printf("BENCH field edit CPU: this JVM (HTTP client + review-service + broker + relay) %.2f ms, "
+                + "PostgreSQL %.2f ms per edit; the session's JSON is %d characters%n",
+                (cpuAfter[0] - cpuBefore[0]) / EDITS, (cpuAfter[1] - cpuBefore[1]) / EDITS, documentChars);
+    }
+
+    /**
+     * CPU time so far of this JVM and of the embedded PostgreSQL (postmaster and backends): on a
+     * machine shared with other builds, latency measures the queue for a core, CPU time the code.
+     */
+    static double[] cpuMillis() {
+        double jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1e6;
+        String url = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("quarkus.datasource.jdbc.url", String.class);
+        java.util.regex.Matcher port = java.util.regex.Pattern.compile(":(\\d+)/").matcher(url);
+        String pgPort = port.find() ? port.group(1) : "none";
+        double postgres = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().orElse("").matches(".*postgres.* -p " + pgPort + "( .*|$)"))
+                .flatMap(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants()))
+                .mapToDouble(p -> p.info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(0L)).sum();
+        return new double[] {jvm, postgres};
     }
 
     static double pct(List<Long> sortedMicros, double p) {

@@ -143,8 +143,7 @@ class SessionEnrichmentIT {
     @Test
     void clarificationAnswersResolveTheirTopicAndAdvance() {
         String id = OWNER.created(SHOP).getString("session_id");
-        JsonPath s = OWNER.request().post("/review-sessions/{id}/clarification", id).then().statusCode(200).extract()
-                .jsonPath();
+        JsonPath s = WorkerStandIn.clarificationByRule(OWNER, id);
         assertThat(s.getString("readiness_state")).isEqualTo("clarification_active");
         assertThat(s.getString("recommended_action")).isEqualTo("answer_next_question");
         List<Integer> priorities = s.getList("clarification.questions.priority");
@@ -183,8 +182,7 @@ class SessionEnrichmentIT {
     @Test
     void aCrashAfterTheAnswerIsPersistedResumesWithoutLosingOrRepeatingIt() {
         String id = OWNER.created(SHOP).getString("session_id");
-        JsonPath s = OWNER.request().post("/review-sessions/{id}/clarification", id).then().statusCode(200).extract()
-                .jsonPath();
+        JsonPath s = WorkerStandIn.clarificationByRule(OWNER, id);
         String q = s.getString("clarification.current_question_id");
         String topic = s.getString("clarification.questions[0].topic_ref");
         clarification.afterAnswerRecorded(() -> {

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,8 +23,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.conveyor.review.messaging.TopicReplay;
 import dev.conveyor.review.sessions.messaging.SessionRebuilder;
 import dev.conveyor.review.sessions.repository.ReviewSessionRepository;
+import dev.conveyor.schemas.kafka.Topics;
 import dev.conveyor.testing.FakeSupersetServer;
 import dev.conveyor.testing.KafkaTestResource;
 import dev.conveyor.testing.PostgresTestResource;
@@ -52,6 +55,12 @@ class SessionRecoveryIT {
 
     @Inject
     ReviewSessionRepository repository;
+
+    @Inject
+    TopicReplay replay;
+
+    @Inject
+    EntityManager em;
 
     @BeforeAll
     static void datasets() {
@@ -299,5 +308,38 @@ class SessionRecoveryIT {
         assertThat(after).isEqualTo(before);
         assertThat(OWNER.request().get("/review-sessions/{id}/events", a).jsonPath().getList("type"))
                 .contains("session_started", "intake_completed", "profile_updated");
+    }
+
+    @Test
+    void aBatchTheRelaySentTwiceRebuildsTheSameSession() {
+        String a = OWNER.created(SALES).getString("session_id");
+        OWNER.request().body(Map.of("description", "twice")).patch("/review-sessions/{id}/profile", a).then()
+                .statusCode(200);
+        String before = OWNER.request().get("/review-sessions/{id}", a).asString();
+        int logged = OWNER.request().get("/review-sessions/{id}/events", a).jsonPath().getList("type").size();
+        await("the relay sent the events, without the request waiting for it").atMost(Duration.ofSeconds(30))
+                .until(() -> onTopic(a) == logged);
+
+        // the relay's transaction did not commit after the broker took the batch: the rows are unpublished again
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                "update review_session_events set published_at = null where session_id = cast(:id as uuid)")
+                .setParameter("id", a).executeUpdate());
+        await("sent twice").atMost(Duration.ofSeconds(30)).until(() -> onTopic(a) == 2L * logged);
+
+        rebuilder.rebuildAll();
+
+        assertThat(OWNER.request().get("/review-sessions/{id}", a).asString()).isEqualTo(before);
+        assertThat(OWNER.request().get("/review-sessions/{id}/events", a).jsonPath().getList("seq"))
+                .hasSize(logged).doesNotHaveDuplicates();
+    }
+
+    private long onTopic(String sessionId) {
+        long[] n = {0};
+        replay.replayAll(Topics.REVIEW_SESSION_EVENTS, batch -> batch.forEach(e -> {
+            if (e.getSessionId().equals(sessionId)) {
+                n[0]++;
+            }
+        }));
+        return n[0];
     }
 }

@@ -71,9 +71,7 @@ final class Declared {
                             // LLM_TASKS: the AI work research Paths and review sessions ask for
                             .writes(DEAD_LETTER, LLM_TASKS, PATH_EVENTS, REVIEW_SESSION_EVENTS)
                             .groupFrom("conveyor.review.consumer.group-id")
-                            .groupFrom("mp.messaging.incoming.ai-results.group.id")
-                            // a session rebuild reads the event log in a group of its own
-                            .groupPrefix("review-session-rebuild-"),
+                            .groupFrom("mp.messaging.incoming.ai-results.group.id"),
                     Optional.of("conveyor-review-db"), List.of()));
 
     /** KEDA's Kafka scaler reads the worker group's lag on the tasks topic. */

@@ -34,16 +34,16 @@ import dev.conveyor.review.paths.PathStep;
 import dev.conveyor.review.paths.ResearchWorkflow;
 import dev.conveyor.review.paths.StepMode;
 import dev.conveyor.review.paths.StepType;
-import dev.conveyor.review.paths.messaging.PathEventPublisher;
+import dev.conveyor.review.paths.messaging.PathOutbox;
 import dev.conveyor.review.paths.repository.PathRepository;
 import dev.conveyor.schemas.PathEvent;
 import dev.conveyor.schemas.TaskOrigins;
 
 /**
  * Every change to a Path: lock its row, check the expected version, let {@link PathRules} decide,
- * write the event to the topic (the record of truth), then apply the same event to the view, all
- * in one database transaction. Of two writers expecting the same version, the second finds the
- * version moved once the first commits, and gets a {@link VersionConflictException}.
+ * apply the event to the view and add it to the outbox, all in one database transaction; the relay
+ * puts it on the topic once committed. Of two writers expecting the same version, the second finds
+ * the version moved once the first commits, and gets a {@link VersionConflictException}.
  */
 @ApplicationScoped
 public class PathService {
@@ -53,11 +53,11 @@ public class PathService {
 
     private final PathRepository paths;
     private final ResearchWorkflowService workflows;
-    private final PathEventPublisher events;
+    private final PathOutbox events;
     private final AiTaskPublisher ai;
     private final RecentPaths recent;
 
-    public PathService(PathRepository paths, ResearchWorkflowService workflows, PathEventPublisher events,
+    public PathService(PathRepository paths, ResearchWorkflowService workflows, PathOutbox events,
             AiTaskPublisher ai, RecentPaths recent) {
         this.paths = paths;
         this.workflows = workflows;
@@ -73,7 +73,7 @@ public class PathService {
                     + " is registered (POST /research-workflows)");
         }
         PathEvent event = PathEvents.started(UUID.randomUUID().toString(), workflowId, now());
-        events.publish(event);
+        events.add(event);
         Path path = PathEvents.apply(null, event);
         paths.save(null, path);
         recent.remember(path);
@@ -139,7 +139,7 @@ public class PathService {
         Path current = path;
         for (PathStep s : referencing) {
             PathEvent event = PathEvents.recordReferenceRemoved(current, s.position(), now());
-            events.publish(event);
+            events.add(event);
             current = PathEvents.apply(current, event);
         }
         paths.save(path, current);
@@ -158,14 +158,14 @@ public class PathService {
             PathEvent superseded = PathEvents.aiFailed(current, stale.get().requestId(), "superseded: the Path moved "
                     + "on from " + stale.get().forStatus().wire() + " to " + path.status().wire()
                     + " before the answer came", now());
-            events.publish(superseded);
+            events.add(superseded);
             current = PathEvents.apply(current, superseded);
         }
         String requestId = UUID.randomUUID().toString();
         // the task first: if the Path event cannot be written, the answer finds no request and is dropped
         String taskId = ai.publish(aiTask(current, step, requestId));
         PathEvent event = PathEvents.aiRequested(current, requestId, taskId, step, now());
-        events.publish(event);
+        events.add(event);
         Path after = PathEvents.apply(current, event);
         paths.save(path, after);
         recent.remember(after);
@@ -223,7 +223,7 @@ public class PathService {
         } else {
             event = answerAsStep(path, pending, answer.output());
         }
-        events.publish(event);
+        events.add(event);
         Path after = PathEvents.apply(path, event);
         paths.save(path, after);
         recent.remember(after);
@@ -249,7 +249,7 @@ public class PathService {
     private Path change(String pathId, Long expectedVersion, Function<Path, PathEvent> decide) {
         Path path = lock(pathId, expectedVersion);
         PathEvent event = decide.apply(path);
-        events.publish(event);
+        events.add(event);
         Path after = PathEvents.apply(path, event);
         paths.save(path, after);
         recent.remember(after);

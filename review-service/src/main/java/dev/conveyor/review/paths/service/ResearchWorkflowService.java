@@ -15,20 +15,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.conveyor.review.paths.PathEvents;
 import dev.conveyor.review.paths.ResearchWorkflow;
 import dev.conveyor.review.paths.WorkflowValidator;
-import dev.conveyor.review.paths.messaging.PathEventPublisher;
+import dev.conveyor.review.paths.messaging.PathOutbox;
 import dev.conveyor.review.paths.repository.WorkflowRepository;
 import dev.conveyor.schemas.PathEvent;
 
-/** Registers workflows of protocols (an event, then the view) and serves them; they never change. */
+/** Registers workflows of protocols (the view and its event, in one transaction) and serves them; they never change. */
 @ApplicationScoped
 public class ResearchWorkflowService {
 
     private final WorkflowRepository workflows;
-    private final PathEventPublisher events;
+    private final PathOutbox events;
     // workflows are immutable once registered: safe to keep
     private final ConcurrentHashMap<String, ResearchWorkflow> cache = new ConcurrentHashMap<>();
 
-    public ResearchWorkflowService(WorkflowRepository workflows, PathEventPublisher events) {
+    public ResearchWorkflowService(WorkflowRepository workflows, PathOutbox events) {
         this.workflows = workflows;
         this.events = events;
     }
@@ -39,7 +39,7 @@ public class ResearchWorkflowService {
         PathEvent event = PathEvents.workflowRegistered(UUID.randomUUID().toString(), valid.name(),
                 valid.protocolsInfo(), Instant.now().truncatedTo(ChronoUnit.MILLIS));
         ResearchWorkflow workflow = PathEvents.workflow(event);
-        events.publish(event);
+        events.add(event);
         workflows.insertAll(List.of(workflow));
         return workflow;
     }

@@ -104,11 +104,11 @@ public class ReviewSessionRepository {
                 UUID.fromString(sessionId));
     }
 
-    /** Events the broker has not acknowledged yet, oldest first. */
+    /** Events the broker has not acknowledged yet, in commit order (the outbox the relay sends). */
     public List<SessionEvent> unpublished(int limit) {
         return eventRows("""
                 select cast(event_id as text), cast(session_id as text), seq, type, actor, cast(payload as text), occurred_at
-                  from review_session_events where published_at is null order by occurred_at, seq limit :limit""",
+                  from review_session_events where published_at is null order by outbox_seq limit :limit""",
                 "limit", limit);
     }
 
@@ -120,6 +120,14 @@ public class ReviewSessionRepository {
                 .setParameter("at", Timestamp.from(at))
                 .setParameter("ids", eventIds.stream().map(UUID::fromString).toList())
                 .executeUpdate();
+    }
+
+    /**
+     * Holds every writer off until the transaction ends (a rebuild): commands lock or insert their
+     * session's row before they write events. The log stays unlocked, for the relay.
+     */
+    public void lockSessionsAgainstWriters() {
+        em.createNativeQuery("lock table review_sessions in exclusive mode").executeUpdate();
     }
 
     /** Drops the view and the local log; the rebuild writes them again from the topic. */

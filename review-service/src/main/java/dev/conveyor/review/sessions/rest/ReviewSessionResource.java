@@ -102,7 +102,7 @@ public class ReviewSessionResource {
     @POST
     @Path("/{id}/intake")
     public Response intake(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
-        return ok(sessions.reimport(id, user(), version(ifMatch)));
+        return change(ifMatch, (user, version) -> sessions.reimport(id, user, version));
     }
 
     @POST
@@ -116,106 +116,111 @@ public class ReviewSessionResource {
     @Path("/{id}/status")
     public Response status(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
             SessionRequests.ChangeStatus req) {
-        return ok(sessions.changeStatus(id, user(), version(ifMatch), req));
+        return change(ifMatch, (user, version) -> sessions.changeStatus(id, user, version, req));
     }
 
     @PUT
     @Path("/{id}/collaborators/{userId}")
     public Response addCollaborator(@PathParam("id") String id, @PathParam("userId") String userId,
             @HeaderParam("If-Match") String ifMatch, SessionRequests.AddCollaborator req) {
-        return ok(sessions.addCollaborator(id, user(), version(ifMatch), userId, req));
+        return change(ifMatch, (user, version) -> sessions.addCollaborator(id, user, version, userId, req));
     }
 
     @DELETE
     @Path("/{id}/collaborators/{userId}")
     public Response removeCollaborator(@PathParam("id") String id, @PathParam("userId") String userId,
             @HeaderParam("If-Match") String ifMatch) {
-        return ok(sessions.removeCollaborator(id, user(), version(ifMatch), userId));
+        return change(ifMatch, (user, version) -> sessions.removeCollaborator(id, user, version, userId));
     }
 
     @PATCH
     @Path("/{id}/profile")
     public Response editProfile(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
             SessionRequests.EditProfile req) {
-        return ok(sessions.editProfile(id, user(), version(ifMatch), req));
+        return change(ifMatch, (user, version) -> sessions.editProfile(id, user, version, req));
     }
 
     @POST
     @Path("/{id}/findings/{findingId}/resolution")
     public Response resolveFinding(@PathParam("id") String id, @PathParam("findingId") String findingId,
             @HeaderParam("If-Match") String ifMatch, SessionRequests.ResolveFinding req) {
-        return ok(sessions.resolveFinding(id, user(), version(ifMatch), findingId, req));
+        return change(ifMatch, (user, version) -> sessions.resolveFinding(id, user, version, findingId, req));
     }
 
     @PATCH
     @Path("/{id}/fields/{fieldId}")
     public Response editField(@PathParam("id") String id, @PathParam("fieldId") String fieldId,
             @HeaderParam("If-Match") String ifMatch, SessionRequests.EditField req) {
-        return ok(sessions.editField(id, user(), version(ifMatch), fieldId, req));
+        return change(ifMatch, (user, version) -> sessions.editField(id, user, version, fieldId, req));
     }
 
     @PUT
     @Path("/{id}/fields/{fieldId}/feedback")
     public Response feedback(@PathParam("id") String id, @PathParam("fieldId") String fieldId,
             @HeaderParam("If-Match") String ifMatch, SessionRequests.FieldFeedback req) {
-        return ok(sessions.fieldFeedback(id, user(), version(ifMatch), fieldId, req));
+        return change(ifMatch, (user, version) -> sessions.fieldFeedback(id, user, version, fieldId, req));
     }
 
     @POST
     @Path("/{id}/fields/{fieldId}/confirm")
     public Response confirmField(@PathParam("id") String id, @PathParam("fieldId") String fieldId,
             @HeaderParam("If-Match") String ifMatch) {
-        return ok(sessions.confirmField(id, user(), version(ifMatch), fieldId));
+        return change(ifMatch, (user, version) -> sessions.confirmField(id, user, version, fieldId));
     }
 
     @POST
     @Path("/{id}/fields/{fieldId}/candidates/{candidateId}/accept")
     public Response acceptCandidate(@PathParam("id") String id, @PathParam("fieldId") String fieldId,
             @PathParam("candidateId") String candidateId, @HeaderParam("If-Match") String ifMatch) {
-        return ok(sessions.acceptCandidate(id, user(), version(ifMatch), fieldId, candidateId));
+        return change(ifMatch, (user, version) -> sessions.acceptCandidate(id, user, version, fieldId, candidateId));
     }
 
     @POST
     @Path("/{id}/semantic-sources")
     public Response addSource(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
             SessionRequests.AddSemanticSource req) {
-        return ok(sources.add(id, user(), version(ifMatch), req));
+        return change(ifMatch, (user, version) -> sources.add(id, user, version, req));
     }
 
     @POST
     @Path("/{id}/semantic-sources/{sourceId}/apply")
     public Response applySource(@PathParam("id") String id, @PathParam("sourceId") String sourceId,
             @HeaderParam("If-Match") String ifMatch) {
-        return ok(sources.apply(id, user(), version(ifMatch), sourceId));
+        return change(ifMatch, (user, version) -> sources.apply(id, user, version, sourceId));
     }
 
     @POST
     @Path("/{id}/semantic-sources/{sourceId}/reject")
     public Response rejectSource(@PathParam("id") String id, @PathParam("sourceId") String sourceId,
             @HeaderParam("If-Match") String ifMatch) {
-        return ok(sources.reject(id, user(), version(ifMatch), sourceId));
+        return change(ifMatch, (user, version) -> sources.reject(id, user, version, sourceId));
     }
 
     @POST
     @Path("/{id}/clarification")
     public Response startClarification(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
-        return ok(clarification.start(id, user(), version(ifMatch)));
+        // the questions are the LLM's: they land in the session when the worker answers (202, as ai-requests)
+        return session(Response.accepted(), clarification.start(id, user(), version(ifMatch)));
     }
 
     @POST
     @Path("/{id}/clarification/questions/{questionId}/answer")
     public Response answer(@PathParam("id") String id, @PathParam("questionId") String questionId,
             @HeaderParam("If-Match") String ifMatch, SessionRequests.AnswerQuestion req) {
-        return ok(clarification.answer(id, user(), version(ifMatch), questionId, req));
+        return change(ifMatch, (user, version) -> clarification.answer(id, user, version, questionId, req));
     }
 
-    /** Asks the LLM workers for {@code business_summary} or {@code field_proposals}; the answer lands later. */
+    /**
+     * Asks the LLM workers for {@code business_summary}, {@code field_proposals},
+     * {@code clarification_questions} or {@code candidate_ranking}; the answer lands later.
+     */
     @POST
     @Path("/{id}/ai-requests")
     public Response requestAi(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
             SessionRequests.RequestAi req) {
         if (req == null || req.processName() == null) {
-            throw SessionProblems.badRequest("process_name", "is required: business_summary or field_proposals");
+            throw SessionProblems.badRequest("process_name", "is required: business_summary, field_proposals, "
+                    + "clarification_questions or candidate_ranking");
         }
         return session(Response.accepted(), ai.request(id, user(), version(ifMatch), req.processName()));
     }
@@ -245,6 +250,19 @@ public class ReviewSessionResource {
         ReviewSessionRepository.StoredExport e = exports.content(id, user(), artifactId);
         return Response.ok(e.content(), e.mediaType())
                 .header("Content-Disposition", "attachment; filename=\"" + e.fileName() + "\"").build();
+    }
+
+    /**
+     * A change to a session: the caller and the {@code If-Match} version go to the command, which
+     * locks the session, checks both and applies; the answer is the session with its version as ETag.
+     */
+    private Response change(String ifMatch, SessionChange command) {
+        return ok(command.apply(user(), version(ifMatch)));
+    }
+
+    @FunctionalInterface
+    interface SessionChange {
+        DatasetReviewSession apply(String user, Long expectedVersion);
     }
 
     private String user() {

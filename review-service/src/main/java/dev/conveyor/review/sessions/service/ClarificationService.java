@@ -22,7 +22,8 @@ import dev.conveyor.review.sessions.rest.SessionRequests;
 import dev.conveyor.review.sessions.service.SessionCommandRunner.Command;
 
 /**
- * Clarification, in three committed steps per answer: (1) the answer is persisted, (2) its
+ * Clarification. The questions are an LLM task ({@link SessionAiService}); answers go in three
+ * committed steps per answer: (1) the answer is persisted, (2) its
  * consequences (field, finding) are applied, (3) the pointer advances and the answer is marked
  * applied. A crash after (1) or (2) leaves an answer not yet applied; {@link #finishPending} (run on
  * resume and before every answer) completes it, and (2) is idempotent.
@@ -31,11 +32,13 @@ import dev.conveyor.review.sessions.service.SessionCommandRunner.Command;
 public class ClarificationService {
 
     private final SessionCommandRunner runner;
+    private final SessionAiService ai;
     private volatile Runnable afterAnswerRecorded = () -> {
     };
 
-    public ClarificationService(SessionCommandRunner runner) {
+    public ClarificationService(SessionCommandRunner runner, SessionAiService ai) {
         this.runner = runner;
+        this.ai = ai;
     }
 
     /** Fault injection for the crash test: runs between step (1) and step (2). */
@@ -44,21 +47,13 @@ public class ClarificationService {
         } : hook;
     }
 
+    /**
+     * Asks the LLM workers for the questions ({@code clarification_questions}); they start the
+     * clarification when the answer lands. Answers {@code 409} when there is nothing to clarify or a
+     * clarification is under way.
+     */
     public DatasetReviewSession start(String sessionId, String user, Long ifMatch) {
-        return runner.run(new Command(sessionId, user, Permission.REVIEW, ifMatch, false), s -> {
-            if (s.profile == null) {
-                throw SessionProblems.conflict("profile", "nothing imported yet: import from Superset first");
-            }
-            if (s.clarification != null && s.clarification.status == ClarificationStatus.ACTIVE
-                    && s.clarification.currentQuestionId != null) {
-                throw SessionProblems.conflict("clarification", "a clarification is already under way");
-            }
-            ClarificationSession c = ClarificationPlanner.plan(s, SessionClock.now());
-            if (c.questions.isEmpty()) {
-                throw SessionProblems.conflict("clarification", "nothing to clarify: no open field questions");
-            }
-            return List.of(Change.of(SessionEventType.CLARIFICATION_STARTED, "clarification", c));
-        });
+        return ai.request(sessionId, user, ifMatch, SessionAiService.CLARIFICATION_QUESTIONS);
     }
 
     public DatasetReviewSession answer(String sessionId, String user, Long ifMatch, String questionId,

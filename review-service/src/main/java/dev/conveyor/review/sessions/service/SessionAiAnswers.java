@@ -20,6 +20,9 @@ import dev.conveyor.review.sessions.AiRequest;
 import dev.conveyor.review.sessions.BusinessSummarySource;
 import dev.conveyor.review.sessions.CandidateMatchType;
 import dev.conveyor.review.sessions.Change;
+import dev.conveyor.review.sessions.ClarificationPlanner;
+import dev.conveyor.review.sessions.ClarificationSession;
+import dev.conveyor.review.sessions.ClarificationStatus;
 import dev.conveyor.review.sessions.DatasetProfile;
 import dev.conveyor.review.sessions.DatasetReviewSession;
 import dev.conveyor.review.sessions.FindingArea;
@@ -40,8 +43,10 @@ import dev.conveyor.schemas.TaskOrigins;
  * longer {@code requested} is a redelivery and changes nothing. A summary draft becomes the
  * profile's {@code ai_draft} unless a person's summary is locked; field proposals become an
  * {@code ai_generated} source whose {@code generated} candidates are applied to unlocked fields
- * with {@code needs_review}. A failure (e.g. no model endpoint in offline mode) is recorded on the
- * request and raised as an informational finding.
+ * with {@code needs_review}; clarification questions, checked against the seed's rules, start a
+ * clarification; a ranking annotates and orders the candidates within their tiers. A failure (e.g.
+ * no model endpoint in offline mode) is recorded on the request and raised as an informational
+ * finding; a failed clarification request falls back to the questions the rules word.
  */
 @ApplicationScoped
 public class SessionAiAnswers implements AiAnswerHandler {
@@ -91,6 +96,19 @@ public class SessionAiAnswers implements AiAnswerHandler {
             out.add(Change.of(SessionEventType.PROFILE_UPDATED, "profile", p));
         } else if (SessionAiService.FIELD_PROPOSALS.equals(request.processName)) {
             out.addAll(proposals(s, request, output, now));
+        } else if (SessionAiService.CLARIFICATION_QUESTIONS.equals(request.processName)) {
+            if (clarificationUnderWay(s)) {
+                return failed(s, request.requestId, "a clarification was started meanwhile; these questions are not used");
+            }
+            ClarificationSession c;
+            try {
+                c = ClarificationPlanner.fromModel(s, output, now);
+            } catch (IllegalArgumentException e) {
+                return failed(s, request.requestId, "the questions break the clarification rules: " + e.getMessage());
+            }
+            out.add(Change.of(SessionEventType.CLARIFICATION_STARTED, "clarification", c));
+        } else if (SessionAiService.CANDIDATE_RANKING.equals(request.processName)) {
+            out.addAll(ranking(s, output, now));
         }
         AiRequest done = Change.copy(request);
         done.status = "completed";
@@ -136,6 +154,38 @@ public class SessionAiAnswers implements AiAnswerHandler {
                 Change.of(SessionEventType.FIELDS_UPDATED, "fields", changed));
     }
 
+    /** The ranking's similarity and confidence on each candidate it names; candidates move within their tier. */
+    static List<Change> ranking(DatasetReviewSession s, JsonNode output, Instant now) {
+        Map<String, SemanticFieldEntry> byName = s.fields.stream()
+                .collect(Collectors.toMap(f -> f.fieldName, Function.identity(), (a, b) -> a));
+        List<SemanticFieldEntry> changed = new ArrayList<>();
+        for (JsonNode ranked : output.path("fields")) {
+            SemanticFieldEntry field = byName.get(ranked.path("field_name").asText());
+            if (field == null) {
+                continue; // the model named a field the dataset does not have
+            }
+            Map<String, double[]> scores = new java.util.HashMap<>();
+            for (JsonNode r : ranked.path("ranking")) {
+                scores.put(r.path("candidate_id").asText(), new double[] {
+                        clamp(r.path("similarity").asDouble()), clamp(r.path("confidence").asDouble())});
+            }
+            SemanticFieldEntry f = Change.copy(field);
+            if (SemanticEnrichment.annotate(f, scores, now)) {
+                changed.add(f);
+            }
+        }
+        return changed.isEmpty() ? List.of() : List.of(Change.of(SessionEventType.FIELDS_UPDATED, "fields", changed));
+    }
+
+    private static double clamp(double v) {
+        return Math.max(0.0, Math.min(1.0, v));
+    }
+
+    static boolean clarificationUnderWay(DatasetReviewSession s) {
+        return s.clarification != null && s.clarification.status == ClarificationStatus.ACTIVE
+                && s.clarification.currentQuestionId != null;
+    }
+
     static List<Change> failed(DatasetReviewSession s, String requestId, String error) {
         AiRequest request = s.aiRequests.stream().filter(r -> r.requestId.equals(requestId)).findFirst().orElse(null);
         if (request == null || !"requested".equals(request.status)) {
@@ -146,9 +196,19 @@ public class SessionAiAnswers implements AiAnswerHandler {
         done.status = "failed";
         done.error = error;
         done.finishedAt = now;
-        return List.of(Change.of(SessionEventType.AI_ANSWERED, "request", done),
-                Change.of(SessionEventType.FINDING_RAISED, "finding", DatasetIntakeMapper.finding(s.sessionId,
-                        FindingArea.AUDIT, FindingSeverity.INFORMATIONAL, "ai_request_failed",
-                        "The AI could not answer (" + request.processName + ")", error, request.requestId, now)));
+        List<Change> out = new ArrayList<>();
+        out.add(Change.of(SessionEventType.AI_ANSWERED, "request", done));
+        out.add(Change.of(SessionEventType.FINDING_RAISED, "finding", DatasetIntakeMapper.finding(s.sessionId,
+                FindingArea.AUDIT, FindingSeverity.INFORMATIONAL, "ai_request_failed",
+                "The AI could not answer (" + request.processName + ")", error, request.requestId, now)));
+        if (SessionAiService.CLARIFICATION_QUESTIONS.equals(request.processName) && !clarificationUnderWay(s)) {
+            // no model answered (offline the worker says that a model endpoint is needed): the person still
+            // gets the questions the rules word, so that the session can move on
+            ClarificationSession c = ClarificationPlanner.plan(s, now);
+            if (!c.questions.isEmpty()) {
+                out.add(Change.of(SessionEventType.CLARIFICATION_STARTED, "clarification", c));
+            }
+        }
+        return out;
     }
 }

@@ -13,6 +13,8 @@ import dev.conveyor.review.ai.AiTaskPublisher;
 import dev.conveyor.review.ai.AiTaskRequest;
 import dev.conveyor.review.sessions.AiRequest;
 import dev.conveyor.review.sessions.Change;
+import dev.conveyor.review.sessions.ClarificationPlanner;
+import dev.conveyor.review.sessions.ClarificationStatus;
 import dev.conveyor.review.sessions.DatasetReviewSession;
 import dev.conveyor.review.sessions.SemanticFieldEntry;
 import dev.conveyor.review.sessions.SessionAccess.Permission;
@@ -23,16 +25,20 @@ import dev.conveyor.review.sessions.service.SessionCommandRunner.Command;
 import dev.conveyor.schemas.TaskOrigins;
 
 /**
- * Asks the LLM workers for a business summary draft or for field proposals: the request is
- * recorded in the session first ({@code ai_requested}), then published as an extract task with the
- * answer's JSON Schema, so it runs under the workers' rate gate, retries, budgets and metering.
- * {@link SessionAiAnswers} applies what comes back.
+ * Asks the LLM workers for a business summary draft, field proposals, clarification questions or
+ * a ranking of the candidates: the request is recorded in the session first ({@code ai_requested}),
+ * then published as an extract task with the answer's JSON Schema, so it runs under the workers'
+ * rate gate, retries, budgets and metering. {@link SessionAiAnswers} applies what comes back.
  */
 @ApplicationScoped
 public class SessionAiService {
 
     public static final String BUSINESS_SUMMARY = "business_summary";
     public static final String FIELD_PROPOSALS = "field_proposals";
+    public static final String CLARIFICATION_QUESTIONS = "clarification_questions";
+    public static final String CANDIDATE_RANKING = "candidate_ranking";
+    static final java.util.Set<String> PROCESSES = java.util.Set.of(BUSINESS_SUMMARY, FIELD_PROPOSALS,
+            CLARIFICATION_QUESTIONS, CANDIDATE_RANKING);
     /** Fields per proposal request: one answer stays well inside a model's output limit. */
     static final int MAX_FIELDS = 60;
 
@@ -62,8 +68,9 @@ public class SessionAiService {
     }
 
     public DatasetReviewSession request(String sessionId, String user, Long ifMatch, String processName) {
-        if (!BUSINESS_SUMMARY.equals(processName) && !FIELD_PROPOSALS.equals(processName)) {
-            throw SessionProblems.badRequest("process_name", "must be business_summary or field_proposals");
+        if (!PROCESSES.contains(processName)) {
+            throw SessionProblems.badRequest("process_name",
+                    "must be business_summary, field_proposals, clarification_questions or candidate_ranking");
         }
         String requestId = UUID.randomUUID().toString();
         AiTaskRequest[] task = new AiTaskRequest[1];
@@ -71,15 +78,40 @@ public class SessionAiService {
             if (x.profile == null) {
                 throw SessionProblems.conflict("profile", "nothing imported yet: import from Superset first");
             }
-            if (BUSINESS_SUMMARY.equals(processName) && x.profile.manualSummaryLocked) {
-                throw SessionProblems.conflict("manual_summary_locked",
-                        "the summary was written by a person and is locked against drafts");
-            }
-            List<SemanticFieldEntry> open = openFields(x);
-            if (FIELD_PROPOSALS.equals(processName) && open.isEmpty()) {
-                throw SessionProblems.conflict("fields", "every field has its meaning or is locked");
-            }
-            task[0] = taskFor(x, requestId, processName, open);
+            task[0] = switch (processName) {
+                case BUSINESS_SUMMARY -> {
+                    if (x.profile.manualSummaryLocked) {
+                        throw SessionProblems.conflict("manual_summary_locked",
+                                "the summary was written by a person and is locked against drafts");
+                    }
+                    yield taskFor(x, requestId, processName, openFields(x));
+                }
+                case FIELD_PROPOSALS -> {
+                    List<SemanticFieldEntry> open = openFields(x);
+                    if (open.isEmpty()) {
+                        throw SessionProblems.conflict("fields", "every field has its meaning or is locked");
+                    }
+                    yield taskFor(x, requestId, processName, open);
+                }
+                case CLARIFICATION_QUESTIONS -> {
+                    if (x.clarification != null && x.clarification.status == ClarificationStatus.ACTIVE
+                            && x.clarification.currentQuestionId != null) {
+                        throw SessionProblems.conflict("clarification", "a clarification is already under way");
+                    }
+                    List<ClarificationPlanner.Topic> topics = SessionAiTasks.clarificationTopics(x);
+                    if (topics.isEmpty()) {
+                        throw SessionProblems.conflict("clarification", "nothing to clarify: no open field questions");
+                    }
+                    yield SessionAiTasks.clarificationQuestions(x, requestId, topics);
+                }
+                default -> {
+                    List<SemanticFieldEntry> ranked = SessionAiTasks.rankable(x);
+                    if (ranked.isEmpty()) {
+                        throw SessionProblems.conflict("fields", "no field has candidates to rank");
+                    }
+                    yield SessionAiTasks.candidateRanking(x, requestId, ranked);
+                }
+            };
             AiRequest r = new AiRequest();
             r.requestId = requestId;
             r.taskId = AiTaskIds.taskId(TaskOrigins.REVIEW_SESSION, requestId);

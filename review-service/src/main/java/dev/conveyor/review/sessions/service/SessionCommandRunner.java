@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.conveyor.review.sessions.Change;
 import dev.conveyor.review.sessions.DatasetReviewSession;
+import dev.conveyor.review.messaging.OutboxRelay;
 import dev.conveyor.review.sessions.FindingRules;
 import dev.conveyor.review.sessions.SessionAccess;
 import dev.conveyor.review.sessions.SessionAccess.Permission;
@@ -19,15 +20,15 @@ import dev.conveyor.review.sessions.SessionEventType;
 import dev.conveyor.review.sessions.SessionJson;
 import dev.conveyor.review.sessions.SessionProjector;
 import dev.conveyor.review.sessions.ValidationFinding;
-import dev.conveyor.review.sessions.messaging.SessionEventPublisher;
 import dev.conveyor.review.sessions.repository.ReviewSessionRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * Runs every command the same way, in one transaction: lock the session, check who asks and the
  * {@code If-Match} version, let the command decide its events, fold them into the state (readiness
- * recomputed), write the view and the log; after the commit, publish the events. A command that
- * throws leaves nothing behind.
+ * recomputed), write the view and the log (which is the outbox); the relay puts the events on the
+ * topic once committed, so the answer never waits for the broker. A command that throws leaves
+ * nothing behind.
  */
 @ApplicationScoped
 public class SessionCommandRunner {
@@ -37,11 +38,11 @@ public class SessionCommandRunner {
     }
 
     private final ReviewSessionRepository repository;
-    private final SessionEventPublisher publisher;
+    private final OutboxRelay relay;
 
-    public SessionCommandRunner(ReviewSessionRepository repository, SessionEventPublisher publisher) {
+    public SessionCommandRunner(ReviewSessionRepository repository, OutboxRelay relay) {
         this.repository = repository;
-        this.publisher = publisher;
+        this.relay = relay;
     }
 
     public DatasetReviewSession read(String sessionId, String user) {
@@ -73,11 +74,9 @@ public class SessionCommandRunner {
             DatasetReviewSession s = SessionProjector.apply(null, first);
             events.add(first);
             s = decideAndApply(s, then, actor, events);
-            repository.save(s, true, true);
-            repository.append(events);
+            store(s, true, true, events);
             return new Result(s, events);
         });
-        publisher.publish(r.events());
         return r.session();
     }
 
@@ -103,12 +102,10 @@ public class SessionCommandRunner {
             List<SessionEvent> events = new ArrayList<>();
             s = decideAndApply(s, decide, c.actor(), events);
             if (!events.isEmpty()) {
-                repository.save(s, false, !members.equals(SessionJson.write(s.collaborators)));
-                repository.append(events);
+                store(s, false, !members.equals(SessionJson.write(s.collaborators)), events);
             }
             return new Result(s, events);
         });
-        publisher.publish(r.events());
         return r.session();
     }
 
@@ -127,13 +124,18 @@ public class SessionCommandRunner {
             List<SessionEvent> events = new ArrayList<>();
             s = decideAndApply(s, decide, actor, events);
             if (!events.isEmpty()) {
-                repository.save(s, false, !members.equals(SessionJson.write(s.collaborators)));
-                repository.append(events);
+                store(s, false, !members.equals(SessionJson.write(s.collaborators)), events);
             }
             return new Result(s, events);
         });
-        publisher.publish(r.events());
         return r.session();
+    }
+
+    /** The view, the log and the relay's wake-up, in the command's transaction. */
+    private void store(DatasetReviewSession s, boolean isNew, boolean membersChanged, List<SessionEvent> events) {
+        repository.save(s, isNew, membersChanged);
+        repository.append(events);
+        relay.wakeAfterCommit();
     }
 
     private DatasetReviewSession decideAndApply(DatasetReviewSession s, Function<DatasetReviewSession, List<Change>> decide,

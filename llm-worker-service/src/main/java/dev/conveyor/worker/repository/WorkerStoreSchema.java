@@ -49,7 +49,7 @@ public final class WorkerStoreSchema {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             // Instances starting together: one creates, the others wait on its lock and find the tables.
             c.setAutoCommit(false);
-            s.execute("SELECT pg_advisory_xact_lock(731_000_012)");
+            s.execute("SELECT pg_advisory_xact_lock(731000012)");
             for (String ddl : DDL) {
                 s.execute(ddl);
             }

@@ -363,11 +363,16 @@ public final class ProviderGate {
             sharedPause = pause;
         }
         if (shared != null && sharing(clock.getAsLong())) {
-            try {
-                shared.rateLimited(model, sharedPause.toNanos() / 1000);
-            } catch (SharedLimits.Unavailable e) {
-                sharedDown(e);
-            }
+            // Off the caller's thread: the HTTP client's response filter may run on an event loop.
+            // Until it lands, this gate's own pause holds this instance's calls.
+            long pauseMicros = sharedPause.toNanos() / 1000;
+            java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    shared.rateLimited(model, pauseMicros);
+                } catch (SharedLimits.Unavailable e) {
+                    sharedDown(e);
+                }
+            });
         }
     }
 

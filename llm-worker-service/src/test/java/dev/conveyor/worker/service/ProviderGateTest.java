@@ -297,7 +297,8 @@ class ProviderGateTest {
 
         one.rateLimited(Optional.of(Duration.ZERO));
 
-        assertThat(store.paced("gpt-4o-mini")).as("the other instance paces too").isTrue();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(store.paced("gpt-4o-mini")).as("the other instance paces too").isTrue());
         // Both take their slots from the one schedule: the local buckets are not used.
         for (int i = 0; i < 20; i++) {
             assertThat(other.tryAcquire(1)).as("local check %d", i).isPresent();

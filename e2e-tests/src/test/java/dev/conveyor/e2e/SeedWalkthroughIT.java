@@ -129,19 +129,27 @@ class SeedWalkthroughIT {
         assertThat(rejected.body()).contains("processes.sentiment").contains("data_column_1");
     }
 
+    /**
+     * Issue 11: every call is reserved against the run's budget before it goes out (in the
+     * worker's database, shared by its instances), so the calls beyond the budget are never made:
+     * at most the budget's worth plus one reservation per worker instance reach the model.
+     */
     @Test
     void shouldStopCallingTheModelOnceARunsTokenBudgetIsSpent() {
         ConveyorClient client = stack.client();
         String source = "budgeted";
         // Texts of their own, so that no answer can come from the worker's cache for free.
-        List<Map<String, String>> rows = SeedData.ROWS.stream().map(row -> Map.of(
-                "data_column_1", row.get("data_column_1") + " (budget run)",
-                "data_column_2", row.get("data_column_2") + " (budget run)")).toList();
+        List<Map<String, String>> rows = java.util.stream.IntStream.range(0, 8).mapToObj(i -> {
+            Map<String, String> row = SeedData.ROWS.get(i % SeedData.ROWS.size());
+            return Map.of("data_column_1", row.get("data_column_1") + " (budget run " + i + ")",
+                    "data_column_2", row.get("data_column_2") + " (budget run " + i + ")");
+        }).toList();
         List<String> refs = client.ingest(source, rows);
         String workflowId = client.createWorkflow("Budgeted", source, SeedData.PROCESSES, SeedData.MODEL)
                 .path("workflow_id").asText();
+        int callsBefore = budgetCalls();
 
-        // The fake model charges 13 tokens a call: the budget is gone after the second sentiment.
+        // The fake model charges 13 tokens a call: the budget is spent after the second call.
         String runId = client.startRun(workflowId, Map.of("max_tokens", 20)).path("run_id").asText();
 
         JsonNode run = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
@@ -155,10 +163,24 @@ class SeedWalkthroughIT {
                         r -> r.size() == refs.size() && r.stream().noneMatch(x -> "Pending".equals(x.path("status").asText())));
         assertThat(results).as("the next process never starts").allMatch(r -> "sentiment".equals(r.path("process_name").asText()));
         assertThat(results).extracting(r -> r.path("status").asText()).allMatch(s -> s.equals("Completed") || s.equals("Skipped"));
+
+        // The calls that were not made: 8 tasks went out at once, and the model saw at most the
+        // budget's worth (20 / 13 -> 2 calls) plus one reservation for the one worker instance.
+        int calls = budgetCalls() - callsBefore;
+        int budgetsWorth = (20 + 12) / 13;
+        int workerInstances = 1;
+        assertThat(calls).as("model calls of the budgeted run").isBetween(budgetsWorth, budgetsWorth + workerInstances);
         JsonNode totals = client.runTotals(runId);
-        assertThat(totals.path("tasks").asLong()).isEqualTo(3);
-        assertThat(totals.path("completed").asLong() + totals.path("skipped").asLong()).isEqualTo(3);
-        assertThat(totals.path("total_tokens").asLong()).isEqualTo(13 * totals.path("completed").asLong());
+        assertThat(totals.path("tasks").asLong()).isEqualTo(8);
+        assertThat(totals.path("completed").asLong()).isEqualTo(calls);
+        assertThat(totals.path("skipped").asLong()).as("tasks refused before their call").isEqualTo(8 - calls);
+        assertThat(totals.path("total_tokens").asLong()).isEqualTo(13L * calls)
+                .isLessThan(20 + 13L * workerInstances);
+    }
+
+    /** Calls the fake model got for the budgeted run's rows. */
+    private static int budgetCalls() {
+        return (int) model.requests().stream().filter(r -> r.allText().contains("(budget run ")).count();
     }
 
     /**

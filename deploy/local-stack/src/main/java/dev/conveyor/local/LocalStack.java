@@ -20,6 +20,8 @@ public final class LocalStack implements AutoCloseable {
     public static final String ORCHESTRATOR = "orchestrator-service";
     public static final String WORKER = "llm-worker-service";
     public static final String REVIEW = "review-service";
+    /** The worker's own database: rate-limit schedules and run budget ledgers. */
+    public static final String WORKER_DATABASE = "conveyor_worker";
 
     private final EmbeddedKafka kafka;
     private final Database database;
@@ -85,7 +87,7 @@ public final class LocalStack implements AutoCloseable {
             kafka = EmbeddedKafka.start();
             progress.accept("Kafka at " + kafka.bootstrapServers() + "; PostgreSQL at "
                     + database.jdbcUrl("") + (database.isEmbedded() ? " (embedded)" : " (local)"));
-            database.recreate(List.of("conveyor_ingest", "conveyor_review"));
+            database.recreate(List.of("conveyor_ingest", "conveyor_review", WORKER_DATABASE));
 
             Path logs = workDir.resolve("logs");
             Map<String, String> common = with(Map.of(
@@ -97,13 +99,15 @@ public final class LocalStack implements AutoCloseable {
             Settings reviewExtra = extra.getOrDefault(REVIEW, new Settings(Map.of(), Map.of()));
             launches.put(REVIEW, new Launch(with(with(common, datasource(database, "conveyor_review")),
                     reviewExtra.properties()), with(secrets(database), reviewExtra.environment())));
-            launches.put(WORKER, new Launch(with(common, llm.map(endpoint -> Map.of(
-                    "conveyor.worker.provider", "openai",
-                    "quarkus.langchain4j.openai.base-url", endpoint.baseUrl(),
-                    "quarkus.langchain4j.openai.chat-model.model-name", endpoint.model()))
-                    .orElse(Map.of("conveyor.worker.provider", "offline"))),
-                    llm.map(endpoint -> Map.of("QUARKUS_LANGCHAIN4J_OPENAI_API_KEY", endpoint.apiKey()))
-                            .orElse(Map.of())));
+            // The worker's database holds the rate-limit schedules and run budgets its instances share.
+            launches.put(WORKER, new Launch(with(with(common, datasource(database, WORKER_DATABASE)),
+                    llm.map(endpoint -> Map.of(
+                            "conveyor.worker.provider", "openai",
+                            "quarkus.langchain4j.openai.base-url", endpoint.baseUrl(),
+                            "quarkus.langchain4j.openai.chat-model.model-name", endpoint.model()))
+                            .orElse(Map.of("conveyor.worker.provider", "offline"))),
+                    with(secrets(database), llm.map(endpoint -> Map.of("QUARKUS_LANGCHAIN4J_OPENAI_API_KEY",
+                            endpoint.apiKey())).orElse(Map.of()))));
             ServiceProcess ingest = ServiceProcess.launch(repoRoot, INGEST, launches.get(INGEST).properties(),
                     launches.get(INGEST).environment(), logs);
             started.add(ingest);
@@ -137,14 +141,15 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static Map<String, String> datasource(Database database, String name) {
+    /** The properties that point a service at database {@code name} (the password goes in {@link #secrets}). */
+    public static Map<String, String> datasource(Database database, String name) {
         return Map.of(
                 "quarkus.datasource.jdbc.url", database.jdbcUrl(name),
                 "quarkus.datasource.username", database.user());
     }
 
     /** The database password goes through the environment, never the command line. */
-    private static Map<String, String> secrets(Database database) {
+    public static Map<String, String> secrets(Database database) {
         return Map.of("QUARKUS_DATASOURCE_PASSWORD", database.password());
     }
 

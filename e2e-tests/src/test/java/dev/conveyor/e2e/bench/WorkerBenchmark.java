@@ -24,7 +24,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 import dev.conveyor.common.kafka.TopicAdmin;
+import dev.conveyor.local.Database;
 import dev.conveyor.local.EmbeddedKafka;
+import dev.conveyor.local.LocalStack;
 import dev.conveyor.local.ServiceProcess;
 import dev.conveyor.schemas.BuiltInProcesses;
 import dev.conveyor.schemas.ProcessStep;
@@ -76,7 +78,9 @@ public class WorkerBenchmark {
 
         out.accept("Starting Kafka, the fake provider and " + WORKER + " from " + s.repoRoot() + " ...");
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
+                Database database = Database.embedded();
                 FakeOpenAiServer model = FakeOpenAiServer.start(provider)) {
+            database.recreate(List.of(LocalStack.WORKER_DATABASE));
             String bootstrap = kafka.bootstrapServers();
             TopicAdmin.ensure(bootstrap, (short) 1, Duration.ofSeconds(30), Topics.ALL);
 
@@ -86,17 +90,20 @@ public class WorkerBenchmark {
             props.put("quarkus.langchain4j.openai.chat-model.model-name", s.model());
             props.put("conveyor.worker.concurrency", Integer.toString(s.concurrency()));
             props.put("quarkus.log.console.json", "false");
+            // Every instance takes its calls' slots from one schedule in the worker's database.
+            props.putAll(LocalStack.datasource(database, LocalStack.WORKER_DATABASE));
             props.putAll(s.workerProperties());
+            Map<String, String> env = new HashMap<>(LocalStack.secrets(database));
+            env.put("QUARKUS_LANGCHAIN4J_OPENAI_API_KEY", "bench-key");
 
             List<ServiceProcess> others = new java.util.ArrayList<>();
             try (ResultCollector results = new ResultCollector(bootstrap);
                     KafkaProducer<String, TaskIssued> producer = producer(bootstrap);
                     ServiceProcess worker = ServiceProcess.launch(s.repoRoot(), WORKER, props,
-                            Map.of("QUARKUS_LANGCHAIN4J_OPENAI_API_KEY", "bench-key"), workDir.resolve("logs"))) {
-                // Further instances: same group, same key, one provider; each learns the key's state from its headers.
+                            env, workDir.resolve("logs"))) {
+                // Further instances: same group, same key, one provider, one shared schedule in the database.
                 for (int i = 1; i < s.instances(); i++) {
-                    others.add(ServiceProcess.launch(s.repoRoot(), WORKER, props,
-                            Map.of("QUARKUS_LANGCHAIN4J_OPENAI_API_KEY", "bench-key"),
+                    others.add(ServiceProcess.launch(s.repoRoot(), WORKER, props, env,
                             workDir.resolve("logs/instance-" + (i + 1))));
                 }
                 worker.awaitReady(Duration.ofSeconds(120));

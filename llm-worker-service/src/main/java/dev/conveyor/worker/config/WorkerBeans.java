@@ -12,7 +12,19 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.sql.DataSource;
+
+import jakarta.enterprise.inject.Instance;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+
 import dev.conveyor.worker.offline.OfflineModel;
+import dev.conveyor.worker.repository.PostgresBudgetLedger;
+import dev.conveyor.worker.repository.PostgresSharedLimits;
+import dev.conveyor.worker.repository.WorkerStoreSchema;
+import dev.conveyor.worker.service.BudgetLedger;
+import dev.conveyor.worker.service.RunBudgets;
+import dev.conveyor.worker.service.SharedLimits;
 import dev.conveyor.worker.offline.OfflineModelCaller;
 import dev.conveyor.worker.service.FailureReasons;
 import dev.conveyor.worker.service.HaltedRuns;
@@ -78,14 +90,49 @@ public class WorkerBeans {
         };
     }
 
+    /**
+     * The store every instance shares (rate-limit schedules, run budget ledgers): the worker's
+     * PostgreSQL database when {@code quarkus.datasource.jdbc.url} is set; else none, and each
+     * instance paces and holds budgets on its own (one instance, tests).
+     */
     @Produces
     @Singleton
-    ModelGates modelGates(WorkerConfig config) {
-        ModelGates gates = new ModelGates(() -> new ProviderGate(config.rateLimit().requestsPerMinute(),
-                config.rateLimit().tokensPerMinute(), config.rateLimit().burst(), config.breaker().failureThreshold(),
-                config.breaker().cooldown()));
+    SharedStore sharedStore(Instance<DataSource> dataSources) {
+        if (ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.jdbc.url", String.class).isEmpty()) {
+            LOG.info("no worker database configured: rate limits and run budgets are kept by this instance alone");
+            return new SharedStore(null, new BudgetLedger.InMemory());
+        }
+        DataSource dataSource = dataSources.get();
+        try {
+            WorkerStoreSchema.create(dataSource);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot prepare the worker's database: " + e.getMessage(), e);
+        }
+        LOG.info("rate limits and run budgets are shared with the other instances through the worker's database");
+        return new SharedStore(new PostgresSharedLimits(dataSource), new PostgresBudgetLedger(dataSource));
+    }
+
+    /** The shared rate-limit schedules (null without a database) and the run budget ledger. */
+    public record SharedStore(SharedLimits limits, BudgetLedger budgets) {
+    }
+
+    @Produces
+    @Singleton
+    ModelGates modelGates(WorkerConfig config, SharedStore store) {
+        WorkerConfig.RateLimit limit = config.rateLimit();
+        ModelGates gates = new ModelGates(model -> new ProviderGate(limit.requestsPerMinute(),
+                limit.tokensPerMinute(), limit.burst(), config.breaker().failureThreshold(),
+                config.breaker().cooldown(), store.limits(), model));
         ProviderGates.use(gates);
         return gates;
+    }
+
+    @Produces
+    @Singleton
+    RunBudgets runBudgets(SharedStore store, PriceTable prices, HaltedRuns halted,
+            @ConfigProperty(name = "quarkus.langchain4j.openai.timeout") java.time.Duration timeout) {
+        // A reservation outlives any call it holds for (time-out, back-off): it lapses only for a dead worker.
+        return new RunBudgets(store.budgets(), prices, halted, timeout.multipliedBy(2).plusMinutes(1));
     }
 
     @Produces
@@ -106,7 +153,7 @@ public class WorkerBeans {
     @Produces
     @Singleton
     TaskProcessor taskProcessor(ModelCaller caller, ModelGates gates, ResponseCache cache, PriceTable prices,
-            HaltedRuns halted, PromptFactory prompts, FailureReasons reasons, WorkerConfig config,
+            HaltedRuns halted, PromptFactory prompts, FailureReasons reasons, WorkerConfig config, RunBudgets budgets,
             @ConfigProperty(name = "quarkus.langchain4j.openai.chat-model.model-name") String configuredModel,
             @ConfigProperty(name = "quarkus.langchain4j.openai.timeout") java.time.Duration timeout) {
         String model = caller.isRemote() ? configuredModel : OfflineModel.MODEL_NAME;
@@ -114,6 +161,6 @@ public class WorkerBeans {
                 config.retry().maxDelay(), config.retry().maxElapsed());
         return new TaskProcessor(caller, gates, cache, prices, halted, prompts, reasons,
                 new TaskProcessor.Settings(config.useTaskModel() && caller.isRemote(), model,
-                        config.defaultMaxTokens(), config.maxReasks(), retry, timeout));
+                        config.defaultMaxTokens(), config.maxReasks(), retry, timeout), budgets);
     }
 }

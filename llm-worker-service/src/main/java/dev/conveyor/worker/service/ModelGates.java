@@ -12,13 +12,18 @@ import java.util.function.Supplier;
 public final class ModelGates {
 
     private final Map<String, ProviderGate> gates = new ConcurrentHashMap<>();
-    private final Supplier<ProviderGate> factory;
+    private final java.util.function.Function<String, ProviderGate> factory;
 
     public ModelGates(Supplier<ProviderGate> factory) {
+        this.factory = model -> factory.get();
+    }
+
+    /** Gates made for each model by name (a shared store keeps a schedule per model). */
+    public ModelGates(java.util.function.Function<String, ProviderGate> factory) {
         this.factory = factory;
     }
 
     public ProviderGate forModel(String model) {
-        return gates.computeIfAbsent(model == null ? "" : model, m -> factory.get());
+        return gates.computeIfAbsent(model == null ? "" : model, factory);
     }
 }

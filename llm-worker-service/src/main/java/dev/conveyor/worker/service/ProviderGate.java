@@ -16,6 +16,12 @@ import org.slf4j.LoggerFactory;
  * <p>With no limits configured, the first call goes out alone and the headers of its answer set
  * the buckets before the others follow, so that a cold start does not burst into 429s.
  *
+ * <p>With a {@link SharedLimits} store, the request and token limits are kept there instead, one
+ * schedule for every instance that shares the key ({@link PacedSlots}); this gate then keeps the
+ * pauses, the breaker and the limits it learns, and asks the store for a slot before each call.
+ * One thread per gate asks at a time, so that an instance queues its own callers locally. When
+ * the store cannot be reached the gate paces with its own buckets for a while and tries again.
+ *
  * <p>Blocking: {@link #acquire} waits on the caller's thread (a virtual thread where the
  * runtime has them), so waiting costs no CPU.
  */
@@ -30,6 +36,17 @@ public final class ProviderGate {
     enum Breaker { CLOSED, OPEN, HALF_OPEN }
 
     private final Object lock = new Object();
+    /** The shared schedule, or null to pace with this gate's own buckets. */
+    private final SharedLimits shared;
+    private final String model;
+    /** One caller of this gate at a time asks the store; the others queue here, in order. */
+    private final java.util.concurrent.locks.ReentrantLock sharedTurn = new java.util.concurrent.locks.ReentrantLock(true);
+    /** Until then the store is skipped: it failed, and the gate paces alone. */
+    private boolean storeDown;
+    private long sharedDownUntil;
+    /** Slots are taken at most this far ahead, so that a 429 or a pause still reaches the calls after it. */
+    static final long SHARED_HORIZON_MICROS = 250_000;
+    static final Duration SHARED_RETRY = Duration.ofSeconds(5);
     private final int breakerThreshold;
     private final long breakerCooldownNanos;
 
@@ -41,6 +58,7 @@ public final class ProviderGate {
     private final double configuredTokenRate;
     /** How much of a minute's limit a full bucket holds: providers enforce limits over short windows. */
     private final double burstFraction;
+    private final long burstMicros;
     /**
      * Set by the first 429: the provider enforces its limit over a window shorter than our burst
      * (a sliding or fixed second, a fraction of a minute), so calls go out evenly, one at a time.
@@ -78,13 +96,29 @@ public final class ProviderGate {
      */
     public ProviderGate(int requestsPerMinute, int tokensPerMinute, Duration burst, int breakerThreshold,
             Duration breakerCooldown) {
-        this(requestsPerMinute, tokensPerMinute, burst, breakerThreshold, breakerCooldown, System::nanoTime);
+        this(requestsPerMinute, tokensPerMinute, burst, breakerThreshold, breakerCooldown, System::nanoTime, null,
+                "");
+    }
+
+    /** A gate of {@code model} whose limits are kept in {@code shared}, with every other instance's. */
+    public ProviderGate(int requestsPerMinute, int tokensPerMinute, Duration burst, int breakerThreshold,
+            Duration breakerCooldown, SharedLimits shared, String model) {
+        this(requestsPerMinute, tokensPerMinute, burst, breakerThreshold, breakerCooldown, System::nanoTime, shared,
+                model);
     }
 
     /** With a clock of its own, for tests. */
     ProviderGate(int requestsPerMinute, int tokensPerMinute, Duration burst, int breakerThreshold,
             Duration breakerCooldown, java.util.function.LongSupplier clock) {
+        this(requestsPerMinute, tokensPerMinute, burst, breakerThreshold, breakerCooldown, clock, null, "");
+    }
+
+    ProviderGate(int requestsPerMinute, int tokensPerMinute, Duration burst, int breakerThreshold,
+            Duration breakerCooldown, java.util.function.LongSupplier clock, SharedLimits shared, String model) {
         this.clock = clock;
+        this.shared = shared;
+        this.model = model;
+        this.burstMicros = burst.toNanos() / 1000;
         this.burstFraction = Math.min(1.0, Math.max(1e-3, burst.toMillis() / 60_000d));
         this.refilledAt = clock.getAsLong();
         this.requestRate = requestsPerMinute <= 0 ? Double.POSITIVE_INFINITY : requestsPerMinute;
@@ -102,16 +136,87 @@ public final class ProviderGate {
      * not asking to pause and the breaker lets a call through.
      */
     public Permit acquire(long reserveTokens) throws InterruptedException {
+        Permit permit;
         synchronized (lock) {
             while (true) {
                 Attempt attempt = attempt(reserveTokens);
                 if (attempt.permit() != null) {
-                    return attempt.permit();
+                    permit = attempt.permit();
+                    break;
                 }
                 // woken early by settle/release/pause
                 lock.wait(Math.max(1, Math.min(attempt.waitNanos() / 1_000_000, 1_000)));
             }
         }
+        if (shared != null) {
+            try {
+                awaitSharedSlot(reserveTokens);
+            } catch (InterruptedException e) {
+                release(permit, new CallFailure(CallFailure.Kind.PERMANENT, 0));
+                throw e;
+            }
+        }
+        return permit;
+    }
+
+    /**
+     * Takes this call's slot in the shared schedule and waits for it. A slot further ahead than
+     * the horizon is not taken yet: the caller waits and asks again, holding its turn so that
+     * this instance's other callers queue behind it.
+     */
+    private void awaitSharedSlot(long reserveTokens) throws InterruptedException {
+        long waitMicros = 0;
+        sharedTurn.lockInterruptibly();
+        try {
+            while (true) {
+                PacedSlots.Rates rates;
+                synchronized (lock) {
+                    if (!sharing(clock.getAsLong())) {
+                        return; // paced by the local buckets in attempt()
+                    }
+                    rates = new PacedSlots.Rates(requestRate, tokenRate, burstMicros);
+                }
+                if (rates.unknown()) {
+                    return; // nothing to pace against yet: the scouting call finds the limits
+                }
+                PacedSlots.Decision decision;
+                try {
+                    decision = shared.reserve(model, rates, reserveTokens, SHARED_HORIZON_MICROS);
+                } catch (SharedLimits.Unavailable e) {
+                    sharedDown(e);
+                    return; // this one call goes unpaced; the next ones take the local buckets
+                }
+                if (decision.granted()) {
+                    waitMicros = decision.waitMicros();
+                    break;
+                }
+                java.util.concurrent.TimeUnit.MICROSECONDS.sleep(Math.max(1_000, decision.waitMicros()));
+            }
+        } finally {
+            sharedTurn.unlock();
+        }
+        if (waitMicros > 0) {
+            java.util.concurrent.TimeUnit.MICROSECONDS.sleep(waitMicros);
+        }
+    }
+
+    private void sharedDown(RuntimeException e) {
+        synchronized (lock) {
+            boolean wasUp = sharing(clock.getAsLong());
+            storeDown = true;
+            sharedDownUntil = clock.getAsLong() + SHARED_RETRY.toNanos();
+            if (wasUp) {
+                LOG.warn("the shared rate-limit store is unreachable ({}): pacing {} on this instance's own buckets"
+                        + " for {} s", e.getMessage(), model, SHARED_RETRY.toSeconds());
+            }
+            requests = Math.min(requests, 0); // what the others sent is unknown: start from an empty bucket
+            lock.notifyAll();
+        }
+    }
+
+    /** Whether the shared schedule paces calls now (there is one, and it answered lately). */
+    private boolean sharing(long now) {
+        return shared != null && (!storeDown || now - sharedDownUntil >= 0);
     }
 
     /** A permit now, or empty when the caller would have to wait. */
@@ -153,14 +258,17 @@ public final class ProviderGate {
                 // No limit known yet: one call goes first and its answer's headers tell the rest.
                 return Attempt.waitFor(breakerCooldownNanos);
             }
-            if (requests < 1) {
+            boolean local = !sharing(now);
+            if (local && requests < 1) {
                 return Attempt.waitFor(nanosFor(1 - requests, requestRate * pace));
             }
-            if (tokens < want) {
+            if (local && tokens < want) {
                 return Attempt.waitFor(nanosFor(want - tokens, tokenRate * pace));
             }
-            requests -= 1;
-            tokens -= want;
+            if (local) {
+                requests -= 1;
+                tokens -= want;
+            }
             boolean probe = breaker == Breaker.HALF_OPEN;
             probing |= probe;
             scouting |= !heardFromProvider && unknownLimits();
@@ -233,6 +341,7 @@ public final class ProviderGate {
      * shorter window than the burst.
      */
     public void rateLimited(java.util.Optional<Duration> retryAfter) {
+        Duration sharedPause;
         synchronized (lock) {
             if (!paced) {
                 paced = true;
@@ -251,6 +360,19 @@ public final class ProviderGate {
                 rateLimitedInARow++;
             }
             pauseFor(pause);
+            sharedPause = pause;
+        }
+        if (shared != null && sharing(clock.getAsLong())) {
+            // Off the caller's thread: the HTTP client's response filter may run on an event loop.
+            // Until it lands, this gate's own pause holds this instance's calls.
+            long pauseMicros = sharedPause.toNanos() / 1000;
+            java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    shared.rateLimited(model, pauseMicros);
+                } catch (SharedLimits.Unavailable e) {
+                    sharedDown(e);
+                }
+            });
         }
     }
 

@@ -66,11 +66,20 @@ public class TaskProcessor {
     private final PromptFactory prompts;
     private final FailureReasons reasons;
     private final Settings settings;
+    private final RunBudgets budgets;
     /** Set when the worker's shutdown grace ran out: no call starts, and a failing one is not a failure. */
     private volatile boolean stopped;
 
     public TaskProcessor(ModelCaller caller, ModelGates gates, ResponseCache cache, PriceTable prices,
             HaltedRuns halted, PromptFactory prompts, FailureReasons reasons, Settings settings) {
+        this(caller, gates, cache, prices, halted, prompts, reasons, settings,
+                new RunBudgets(new BudgetLedger.InMemory(), prices, halted, Duration.ofMinutes(5)));
+    }
+
+    /** With the run budgets every instance shares. */
+    public TaskProcessor(ModelCaller caller, ModelGates gates, ResponseCache cache, PriceTable prices,
+            HaltedRuns halted, PromptFactory prompts, FailureReasons reasons, Settings settings, RunBudgets budgets) {
+        this.budgets = budgets;
         this.caller = caller;
         this.gates = gates;
         this.cache = cache;
@@ -179,24 +188,31 @@ public class TaskProcessor {
             }
             ProviderGate gate = gates.forModel(request.model());
             ProviderGate.Permit permit = null;
+            long promptTokens = PromptTokens.estimate(request);
+            long reserve = promptTokens + (request.maxTokens() == null ? settings.defaultMaxTokens() : request.maxTokens());
+            RunBudgets.Hold hold = holdBudget(task, request, promptTokens, reserve);
             long callStart = System.nanoTime();
             try {
                 if (caller.isRemote()) {
-                    int maxTokens = request.maxTokens() == null ? settings.defaultMaxTokens() : request.maxTokens();
-                    permit = gate.acquire(request.estimatedPromptTokens() + (long) maxTokens);
+                    permit = gate.acquire(reserve);
                 }
                 callStart = System.nanoTime();
                 ModelReply reply = caller.call(request);
                 if (permit != null) {
                     gate.settle(permit, (long) reply.promptTokens() + reply.completionTokens());
                 }
+                hold.settle((long) reply.promptTokens() + reply.completionTokens(),
+                        prices.cost(reply.model(), reply.promptTokens(), reply.completionTokens()));
                 return new Attempted(reply, failed + 1);
             } catch (InterruptedException e) {
+                hold.settle(0, 0);
                 Thread.currentThread().interrupt();
                 throw stopping();
             } catch (UnsupportedOperationException e) {
+                hold.settle(0, 0);
                 throw new GiveUp(e.getMessage(), failed);
             } catch (RuntimeException e) {
+                hold.settle(0, 0); // a failed call is not billed
                 if (stopped || Thread.currentThread().isInterrupted() || causedByInterrupt(e)) {
                     // Cut short by a stopping worker: not an answer and not a failure of the task.
                     if (permit != null) {
@@ -232,6 +248,21 @@ public class TaskProcessor {
                 }
             }
         }
+    }
+
+    /** Reserves the call against its run's budget; a run that has spent it ends the task Skipped. */
+    private RunBudgets.Hold holdBudget(TaskIssued task, ModelRequest request, long promptTokens, long reserve) {
+        RunBudgets.Hold hold;
+        try {
+            hold = budgets.hold(task, caller.isRemote() ? request.model() : null, promptTokens, reserve);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw stopping();
+        }
+        if (hold.refusal().isPresent()) {
+            throw new GiveUp(hold.refusal().get(), 0, true);
+        }
+        return hold;
     }
 
     private static boolean causedByInterrupt(Throwable e) {

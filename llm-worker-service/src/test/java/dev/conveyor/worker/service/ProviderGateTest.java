@@ -286,6 +286,55 @@ class ProviderGateTest {
         assertThat(gates.forModel("gpt-4o")).isSameAs(gates.forModel("gpt-4o"));
     }
 
+    @Test
+    void shouldShareA429WithEveryInstanceThroughTheStore() throws InterruptedException {
+        SharedLimits.InMemory store = new SharedLimits.InMemory(() -> now.get() / 1000);
+        ProviderGate one = new ProviderGate(600, 0, Duration.ofSeconds(1), 3, Duration.ofSeconds(10), now::get, store,
+                "gpt-4o-mini");
+        ProviderGate other = new ProviderGate(600, 0, Duration.ofSeconds(1), 3, Duration.ofSeconds(10), now::get,
+                store, "gpt-4o-mini");
+        assertThat(store.paced("gpt-4o-mini")).isFalse();
+
+        one.rateLimited(Optional.of(Duration.ZERO));
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(store.paced("gpt-4o-mini")).as("the other instance paces too").isTrue());
+        // Both take their slots from the one schedule: the local buckets are not used.
+        for (int i = 0; i < 20; i++) {
+            assertThat(other.tryAcquire(1)).as("local check %d", i).isPresent();
+        }
+    }
+
+    @Test
+    void shouldPaceWithItsOwnBucketsWhileTheStoreIsUnreachable() throws InterruptedException {
+        SharedLimits broken = new SharedLimits() {
+            @Override
+            public PacedSlots.Decision reserve(String model, PacedSlots.Rates rates, long tokens, long horizon) {
+                throw new Unavailable("connection refused", null);
+            }
+
+            @Override
+            public void rateLimited(String model, long pauseMicros) {
+                throw new Unavailable("connection refused", null);
+            }
+
+            @Override
+            public boolean paced(String model) {
+                return false;
+            }
+        };
+        ProviderGate gate = new ProviderGate(600, 0, Duration.ofSeconds(1), 3, Duration.ofSeconds(10), now::get,
+                broken, "gpt-4o-mini");
+        assertThat(gate.acquire(1)).isNotNull(); // the store fails: this call goes, the gate falls back
+
+        assertThat(drain(gate)).as("own bucket, emptied when the store went away").isZero();
+        advance(Duration.ofMillis(100));
+        assertThat(drain(gate)).as("600 a minute").isEqualTo(1);
+        advance(ProviderGate.SHARED_RETRY);
+        assertThat(gate.tryAcquire(1)).as("the store is tried again: no local bucket").isPresent();
+        assertThat(gate.tryAcquire(1)).isPresent();
+    }
+
     private static int drain(ProviderGate gate) {
         int admitted = 0;
         while (gate.tryAcquire(1).isPresent()) {

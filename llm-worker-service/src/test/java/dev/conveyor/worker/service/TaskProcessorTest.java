@@ -65,6 +65,27 @@ class TaskProcessorTest {
     }
 
     @Test
+    void shouldReserveEachCallAgainstItsRunsBudgetAndSkipTheTasksBeyondIt() {
+        TaskProcessor processor = processor(3);
+        java.util.List<TaskFinished> results = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            model.then("Positive");
+        }
+        for (int i = 0; i < 4; i++) {
+            TaskIssued task = sentiment("text " + i);
+            task.setRunId("budgeted-run");
+            task.setMaxTokens(200L); // each call uses 110 (100 prompt + 10 completion)
+            results.add(processor.process(task));
+        }
+
+        assertThat(results).extracting(TaskFinished::getOutcome).containsExactly(TaskOutcome.COMPLETED,
+                TaskOutcome.COMPLETED, TaskOutcome.SKIPPED, TaskOutcome.SKIPPED);
+        assertThat(results.get(2).getError()).isEqualTo("budget reached: spent 220 of 200 tokens");
+        assertThat(results.get(2).getAttempts()).isZero();
+        assertThat(model.requests).as("no call once the budget is spent").hasSize(2);
+    }
+
+    @Test
     void shouldRetryTransientFailuresThenComplete() {
         model.thenFail(new HttpException(503, "overloaded")).thenFail(new HttpException(429, "slow down"))
                 .then("Positive");

@@ -189,6 +189,9 @@ final class RunCoordinator implements Processor<String, SpecificRecordBase, Stri
                     .setIssuedAt(now())
                     .setEpoch(run.getEpoch())
                     .setContinuous(run.getContinuous())
+                    // the budget goes with the tasks: workers reserve against it before each call
+                    .setMaxTokens(kind == RunDirectiveKind.START ? run.getMaxTokens() : null)
+                    .setMaxCostUsd(kind == RunDirectiveKind.START ? run.getMaxCostUsd() : null)
                     .build();
             context.forward(new Record<>(run.getRunId(), directive, now().toEpochMilli()));
         }

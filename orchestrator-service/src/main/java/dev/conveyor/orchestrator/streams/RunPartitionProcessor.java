@@ -437,6 +437,8 @@ final class RunPartitionProcessor implements Processor<String, SpecificRecordBas
                 .setModel(definition.getModel())
                 .setIssuedAt(java.time.Instant.ofEpochMilli(now()))
                 .setProcess(step)
+                .setMaxTokens(definition.getMaxTokens())
+                .setMaxCostUsd(definition.getMaxCostUsd())
                 .build();
     }
 

@@ -339,6 +339,11 @@ class OrchestratorTopologyTest {
         RunRequested command = RunRequested.newBuilder(command("S3", 3)).setMaxCostUsd(0.01).build();
         commands.pipeInput(command.getRunId(), command);
         List<TaskIssued> sentiment = tasks.readValuesToList();
+        assertThat(sentiment).as("the budget goes with each task: workers reserve against it")
+                .allSatisfy(t -> {
+                    assertThat(t.getMaxCostUsd()).isEqualTo(0.01);
+                    assertThat(t.getMaxTokens()).isNull();
+                });
 
         finish(sentiment.get(0), TaskOutcome.COMPLETED, 0.006, 100, 5);
         tick();

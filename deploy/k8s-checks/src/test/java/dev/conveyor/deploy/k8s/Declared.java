@@ -61,7 +61,7 @@ final class Declared {
                             .groupFrom("conveyor.worker.group-id")
                             // run controls: every instance reads all of them in a group of its own
                             .groupPrefix("conveyor-llm-worker-controls-"),
-                    Optional.empty(),
+                    Optional.of("conveyor-worker-db"),
                     // A model call in flight at SIGTERM may run this long, and the drain (shutdown-grace) is bounded by
                     // quarkus.shutdown.timeout: the pod must outlive both.
                     List.of("quarkus.langchain4j.openai.timeout", "quarkus.shutdown.timeout")),

@@ -44,6 +44,16 @@ public final class LocalStack implements AutoCloseable {
      */
     public static LocalStack start(Path repoRoot, java.util.Optional<LlmEndpoint> llm, Database database, Path workDir,
             Consumer<String> progress) {
+        return start(repoRoot, llm, database, workDir, progress, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, java.util.Optional, Database, Path, Consumer)}, with extra system
+     * properties per module (by module name, e.g. {@link #WORKER}) that override the stack's own:
+     * for tests that need a service configured differently (a short model-call time-out).
+     */
+    public static LocalStack start(Path repoRoot, java.util.Optional<LlmEndpoint> llm, Database database, Path workDir,
+            Consumer<String> progress, Map<String, Map<String, String>> overrides) {
         EmbeddedKafka kafka = null;
         List<ServiceProcess> started = new ArrayList<>();
         try {
@@ -61,24 +71,28 @@ public final class LocalStack implements AutoCloseable {
                     "quarkus.log.console.json", "false");
 
             ServiceProcess ingest = ServiceProcess.launch(repoRoot, INGEST,
-                    with(common, datasource(database, "conveyor_ingest")), secrets(database), logs);
+                    with(common, datasource(database, "conveyor_ingest"), overrides.get(INGEST)), secrets(database),
+                    logs);
             started.add(ingest);
             ServiceProcess review = ServiceProcess.launch(repoRoot, REVIEW,
-                    with(common, datasource(database, "conveyor_review")), secrets(database), logs);
+                    with(common, datasource(database, "conveyor_review"), overrides.get(REVIEW)), secrets(database),
+                    logs);
             started.add(review);
+            Map<String, String> model = llm.map(endpoint -> Map.of(
+                    "conveyor.worker.provider", "openai",
+                    "quarkus.langchain4j.openai.base-url", endpoint.baseUrl(),
+                    "quarkus.langchain4j.openai.chat-model.model-name", endpoint.model()))
+                    .orElse(Map.of("conveyor.worker.provider", "offline"));
             ServiceProcess worker = ServiceProcess.launch(repoRoot, WORKER,
-                    with(common, llm.map(endpoint -> Map.of(
-                            "conveyor.worker.provider", "openai",
-                            "quarkus.langchain4j.openai.base-url", endpoint.baseUrl(),
-                            "quarkus.langchain4j.openai.chat-model.model-name", endpoint.model()))
-                            .orElse(Map.of("conveyor.worker.provider", "offline"))),
+                    with(common, model, overrides.get(WORKER)),
                     llm.map(endpoint -> Map.of("QUARKUS_LANGCHAIN4J_OPENAI_API_KEY", endpoint.apiKey()))
                             .orElse(Map.of()), logs);
             started.add(worker);
             ServiceProcess orchestrator = ServiceProcess.launch(repoRoot, ORCHESTRATOR,
                     with(common, Map.of(
                             "quarkus.rest-client.ingest.url", ingest.url(),
-                            "kafka-streams.state.dir", workDir.resolve("orchestrator-state").toString())),
+                            "kafka-streams.state.dir", workDir.resolve("orchestrator-state").toString()),
+                            overrides.get(ORCHESTRATOR)),
                     Map.of(), logs);
             started.add(orchestrator);
             progress.accept("Starting the four services (logs in " + logs + ")...");
@@ -111,8 +125,16 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private static Map<String, String> with(Map<String, String> a, Map<String, String> b) {
+        return with(a, b, null);
+    }
+
+    /** Later maps win; a null map adds nothing. */
+    private static Map<String, String> with(Map<String, String> a, Map<String, String> b, Map<String, String> c) {
         Map<String, String> all = new HashMap<>(a);
         all.putAll(b);
+        if (c != null) {
+            all.putAll(c);
+        }
         return all;
     }
 

@@ -6,13 +6,31 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.Queue;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,29 +44,45 @@ import dev.conveyor.local.LlmEndpoint;
 import dev.conveyor.local.LocalStack;
 import dev.conveyor.local.SeedData;
 import dev.conveyor.local.ServiceProcess;
+import dev.conveyor.schemas.RowIngested;
+import dev.conveyor.schemas.kafka.Topics;
 import dev.conveyor.testing.FakeOpenAiServer;
 import dev.conveyor.testing.FakeOpenAiServer.Reply;
 import dev.conveyor.testing.SeedAnswers;
 
 /**
  * What production does to the packaged services, each in its own JVM: a worker stopped with
- * SIGTERM mid-run, {@code kill -9} of the worker, the orchestrator mid-stage and review-service,
- * each restarted, and a provider that fails 30% of its calls. Every run must complete with
- * exactly one Completed result per (row, process), and the paid calls made twice must stay within
- * the worker's in-flight window. A few small runs on one stack keep the wall time reasonable.
+ * SIGTERM mid-run; {@code kill -9} of the worker, of the orchestrator mid-stage, of review-service
+ * and of ingest-service during a batch of uploads, each restarted; the broker away for longer
+ * than the commit time-out; a provider that refuses (429, 500) or times out 30% of its calls.
+ * Every run must complete with exactly one Completed result per (row, process), and the paid
+ * calls made twice must stay within the worker's in-flight window (none for the tasks a stopping
+ * worker drained). A few small runs on one stack keep the wall time reasonable.
  */
-// Out of the default suite until it is steady: in two of three full runs on the shared 2-core
-// machine one case failed (the SIGTERM successor repeated 3 paid calls; a run after a kill -9 of
-// review did not complete within 3 minutes). CONVEYOR_FAILURE_TESTS=true ./mvnw -B verify runs it.
+// Out of the default suite until review-service is fixed: in two of four full runs one case failed
+// because review stopped applying results (the orchestrator had completed the run and counted
+// every result; review kept some rows Pending for 3 minutes, no error in its log), once after a
+// kill -9 of the worker, once in the provider time-out case with no service restarted. The
+// worker, orchestrator and ingest cases themselves were green. See docs/operations.md.
+// CONVEYOR_FAILURE_TESTS=true ./mvnw -B verify runs it (about 10 minutes on the shared machine).
 @EnabledIfEnvironmentVariable(named = "CONVEYOR_FAILURE_TESTS", matches = "true",
-        disabledReason = "kill and outage tests: set CONVEYOR_FAILURE_TESTS=true (about 5 minutes)")
+        disabledReason = "review-service intermittently stops applying results: set CONVEYOR_FAILURE_TESTS=true")
 class FailureRecoveryIT {
 
     /** conveyor.worker.concurrency: the most calls a worker that dies can have started and not written back. */
     private static final int IN_FLIGHT_WINDOW = 64;
     private static final Duration RUN_DEADLINE = Duration.ofMinutes(3);
 
+    /**
+     * The worker's model-call time-out in this stack (quarkus.langchain4j.openai.timeout): short, so
+     * that the time-out case stays short, and still well above the slowest answer of the other
+     * cases (1.5 s).
+     */
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(4);
+
     private static final AtomicReference<FakeOpenAiServer.Responder> PROVIDER = new AtomicReference<>();
+    /** The text of every call the provider would bill: answered, or worked on until the caller gave up. */
+    private static final Queue<String> BILLED = new ConcurrentLinkedQueue<>();
     private static FakeOpenAiServer model;
     private static LocalStack stack;
 
@@ -61,10 +95,18 @@ class FailureRecoveryIT {
     @BeforeAll
     static void startPlatform() {
         PROVIDER.set(SeedAnswers::reply);
-        model = FakeOpenAiServer.start(request -> PROVIDER.get().reply(request));
+        model = FakeOpenAiServer.start(request -> {
+            Reply reply = PROVIDER.get().reply(request);
+            if (reply.status() == 200 || reply.delayMillis() >= CALL_TIMEOUT.toMillis()) {
+                BILLED.add(request.allText());
+            }
+            return reply;
+        });
         Path root = Path.of(System.getProperty("conveyor.repo.root", "..")).toAbsolutePath().normalize();
         stack = LocalStack.start(root, Optional.of(new LlmEndpoint(model.baseUrl(), "test-key", "fake-model")),
-                Database.embedded(), root.resolve("e2e-tests/target/stack-failures"), System.out::println);
+                Database.embedded(), root.resolve("e2e-tests/target/stack-failures"), System.out::println,
+                Map.of(), Map.of(LocalStack.WORKER, new LocalStack.Settings(
+                        Map.of("quarkus.langchain4j.openai.timeout", CALL_TIMEOUT.toMillis() + "ms"), Map.of())));
     }
 
     @AfterAll
@@ -91,13 +133,14 @@ class FailureRecoveryIT {
         assertThat(inFlight).as("calls on the wire when SIGTERM came").isPositive();
         assertThat(results(run)).noneMatch(r -> "Failed".equals(r.path("status").asText()));
 
+        int unfinished = unfinishedAtTheEndOfTheGrace(worker);
         worker.restart().awaitReady(Duration.ofSeconds(120));
         assertCompletedExactlyOnce(run);
-        // The stopping worker finished what it had started and published it. Its last throttled commit
-        // can miss a few tasks finished during the drain (seen: 3 of 200), which its successor calls
-        // again; never more than were in flight at SIGTERM, and never the tasks it had not started.
-        assertThat(paidCalls(run) - run.tasks()).as("paid calls repeated by the successor")
-                .isBetween(0L, (long) inFlight);
+        // The stopping worker finished what it had started, published it and committed it: its
+        // successor calls again only the tasks cut short at the end of the grace period (none here).
+        assertThat(paidCalls(run) - run.tasks()).as("paid calls repeated by the successor (%d tasks were in"
+                + " flight at SIGTERM, %d did not finish within the grace period)", inFlight, unfinished)
+                .isBetween(0L, (long) unfinished);
     }
 
     @Test
@@ -116,6 +159,69 @@ class FailureRecoveryIT {
     }
 
     @Test
+    void shouldKeepEveryAcceptedRowWhenIngestIsKilledDuringABatch() throws Exception {
+        slowProvider(100);
+        String scenario = "kill-ingest";
+        String source = "failures-" + scenario;
+        int batches = 8;
+        int rowsPerBatch = 10;
+        List<List<Map<String, String>>> uploads = new ArrayList<>();
+        for (int b = 0; b < batches; b++) {
+            List<Map<String, String>> rows = new ArrayList<>();
+            for (int i = 0; i < rowsPerBatch; i++) {
+                rows.add(row(scenario, b * rowsPerBatch + i));
+            }
+            uploads.add(rows);
+        }
+        // One client uploads the batches in turn, each under its own Idempotency-Key, and sends a
+        // batch again (same key) when ingest did not answer, as a client must.
+        List<List<String>> accepted = new CopyOnWriteArrayList<>();
+        ExecutorService client = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> uploading = client.submit(() -> {
+                for (int b = 0; b < batches; b++) {
+                    String key = scenario + "-" + b + "-" + UUID.randomUUID();
+                    List<Map<String, String>> rows = uploads.get(b);
+                    accepted.add(await(scenario + ": batch " + b + " accepted").atMost(RUN_DEADLINE)
+                            .pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                            .until(() -> stack.client().ingest(source, rows, key), ids -> ids.size() == rows.size()));
+                }
+            });
+            await(scenario + ": two batches accepted").atMost(RUN_DEADLINE).pollInterval(Duration.ofMillis(20))
+                    .until(() -> accepted.size() >= 2);
+            ServiceProcess ingest = stack.service(LocalStack.INGEST);
+            ingest.kill(); // the next batch is on the wire or in its transaction; the relay is publishing
+            ingest.restart().awaitReady(Duration.ofSeconds(120));
+            uploading.get(RUN_DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        } finally {
+            client.shutdownNow();
+        }
+        Set<String> acceptedIds = new HashSet<>();
+        accepted.forEach(acceptedIds::addAll);
+        assertThat(acceptedIds).as("reference ids the client was given").hasSize(batches * rowsPerBatch);
+
+        // Stored once: a batch sent again got its first answer back instead of a second copy.
+        JsonNode catalogue = stack.client().send("GET", stack.service(LocalStack.INGEST).url() + "/sources/" + source,
+                null);
+        assertThat(catalogue.path("row_count").asLong()).as("rows stored").isEqualTo(acceptedIds.size());
+        // Relayed: every accepted row reaches conveyor.source-rows (read_committed).
+        Map<String, Integer> published = await(scenario + ": every accepted row published").atMost(RUN_DEADLINE)
+                .pollInterval(Duration.ofSeconds(1)).until(() -> publishedRows(source),
+                        p -> p.keySet().containsAll(acceptedIds));
+        assertThat(published.keySet()).as("rows published").isEqualTo(acceptedIds);
+        System.out.println(scenario + ": rows published more than once (same reference id, relay died between the"
+                + " Kafka and the database commit): " + published.values().stream().filter(n -> n > 1).count());
+
+        String workflowId = stack.client().createWorkflow("Workflow " + scenario, source, SeedData.PROCESSES,
+                SeedData.MODEL).path("workflow_id").asText();
+        String runId = stack.client().startRun(workflowId).path("run_id").asText();
+        Run run = new Run(scenario, workflowId, runId, acceptedIds.size());
+        List<JsonNode> results = assertCompletedExactlyOnce(run);
+        assertThat(results).extracting(r -> r.path("reference_id").asText()).containsOnlyElementsOf(acceptedIds);
+        assertThat(paidCalls(run) - run.tasks()).as("paid calls made twice").isBetween(0L, (long) IN_FLIGHT_WINDOW);
+    }
+
+    @Test
     void shouldCompleteTheRunWhenTheProviderFails30PercentOfCallsWith429Or500() {
         PROVIDER.set(request -> {
             int roll = ThreadLocalRandom.current().nextInt(100);
@@ -129,6 +235,23 @@ class FailureRecoveryIT {
         });
         Run run = start("flaky", 30);
         assertCompletedExactlyOnce(run);
+        // A refused call costs nothing; each task is answered (billed) once.
+        assertThat(paidCalls(run) - run.tasks()).as("paid calls made twice").isBetween(0L, (long) IN_FLIGHT_WINDOW);
+    }
+
+    @Test
+    void shouldCompleteTheRunWhenTheProviderTimesOut30PercentOfCalls() {
+        PROVIDER.set(request -> {
+            if (ThreadLocalRandom.current().nextInt(100) < 30) {
+                // never answers in time: the worker gives up after CALL_TIMEOUT and tries again
+                return SeedAnswers.reply(request).delayedBy(CALL_TIMEOUT.toMillis() + 2_000);
+            }
+            return SeedAnswers.reply(request).delayedBy(50);
+        });
+        Run run = start("timeouts", 30);
+        assertCompletedExactlyOnce(run);
+        // A timed-out call is billed and made again: at most once per task in flight.
+        assertThat(paidCalls(run) - run.tasks()).as("paid calls made twice").isBetween(0L, (long) IN_FLIGHT_WINDOW);
     }
 
     @Test
@@ -152,9 +275,20 @@ class FailureRecoveryIT {
 
     /** What the stopping worker logged: "stopping: N tasks in flight get up to 30 s to finish". */
     private static int inFlightAtSigterm(ServiceProcess worker) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("stopping: (\\d+) tasks in flight")
+        Matcher m = Pattern.compile("stopping: (\\d+) tasks in flight")
                 .matcher(worker.tail(400));
         int last = -1;
+        while (m.find()) {
+            last = Integer.parseInt(m.group(1));
+        }
+        return last;
+    }
+
+    /** What the stopping worker logged: "N tasks did not finish within 30 s"; none when it did not. */
+    private static int unfinishedAtTheEndOfTheGrace(ServiceProcess worker) {
+        Matcher m = Pattern.compile("(\\d+) tasks did not finish within")
+                .matcher(worker.tail(400));
+        int last = 0;
         while (m.find()) {
             last = Integer.parseInt(m.group(1));
         }
@@ -218,16 +352,51 @@ class FailureRecoveryIT {
         String source = "failures-" + scenario;
         List<Map<String, String>> data = new ArrayList<>();
         for (int i = 0; i < rows; i++) {
-            Map<String, String> row = new LinkedHashMap<>();
-            row.put("data_column_1", "I love " + scenario + " row " + i + ".");
-            row.put("data_column_2", "The " + scenario + " plot " + i + " was great.");
-            data.add(row);
+            data.add(row(scenario, i));
         }
         assertThat(client.ingest(source, data)).hasSize(rows);
         String workflowId = client.createWorkflow("Workflow " + scenario, source, SeedData.PROCESSES, SeedData.MODEL)
                 .path("workflow_id").asText();
         String runId = client.startRun(workflowId).path("run_id").asText();
         return new Run(scenario, workflowId, runId, rows);
+    }
+
+    private static Map<String, String> row(String scenario, int i) {
+        Map<String, String> row = new LinkedHashMap<>();
+        row.put("data_column_1", "I love " + scenario + " row " + i + ".");
+        row.put("data_column_2", "The " + scenario + " plot " + i + " was great.");
+        return row;
+    }
+
+    /** How many times each reference id of {@code source} is on conveyor.source-rows, committed records only. */
+    private static Map<String, Integer> publishedRows(String source) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", stack.bootstrapServers());
+        props.put("isolation.level", "read_committed");
+        props.put("enable.auto.commit", "false");
+        Map<String, Integer> counts = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props,
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer
+                    .partitionsFor(Topics.SOURCE_ROWS.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<byte[], byte[]> record
+                        : consumer.poll(Duration.ofMillis(200))) {
+                    RowIngested row = Topics.SOURCE_ROWS.valueSerde()
+                            .deserializer().deserialize(record.topic(), record.value());
+                    if (source.equals(row.getSourceConnection())) {
+                        counts.merge(row.getReferenceId(), 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        return counts;
     }
 
     private static List<JsonNode> results(Run run) {
@@ -241,18 +410,22 @@ class FailureRecoveryIT {
                         .count() >= atLeast);
     }
 
-    private static void assertCompletedExactlyOnce(Run run) {
+    private static List<JsonNode> assertCompletedExactlyOnce(Run run) {
         List<JsonNode> results = await(run.scenario() + ": every task completed").atMost(RUN_DEADLINE)
                 .pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                 .until(() -> results(run), r -> r.size() == run.tasks()
                         && r.stream().allMatch(x -> "Completed".equals(x.path("status").asText())));
         assertThat(results).extracting(r -> r.path("reference_id").asText() + "/" + r.path("process_name").asText())
                 .doesNotHaveDuplicates().hasSize(run.tasks());
+        return results;
     }
 
-    /** Calls that reached the provider for this run's rows, retries of failed calls included. */
+    /**
+     * Calls for this run's rows the provider would bill: those it answered, and those it worked on
+     * until the worker's time-out (a provider bills those too). Refused calls (429, 500) are free.
+     */
     private static long paidCalls(Run run) {
         String marker = " " + run.scenario() + " ";
-        return model.requests().stream().filter(r -> r.allText().contains(marker)).count();
+        return BILLED.stream().filter(text -> text.contains(marker)).count();
     }
 }

@@ -62,6 +62,18 @@ public final class ConveyorClient {
     }
 
     /**
+     * Ingests rows under an {@code Idempotency-Key}: sent again after a lost answer (the service
+     * died mid-request), it gets the first answer back and the rows are stored once.
+     */
+    public List<String> ingest(String source, List<Map<String, String>> rows, String idempotencyKey) {
+        JsonNode answer = send("POST", ingestUrl + "/sources/" + encode(source) + "/rows", rows,
+                Map.of("Idempotency-Key", idempotencyKey));
+        List<String> ids = new ArrayList<>();
+        answer.path("reference_ids").forEach(id -> ids.add(id.asText()));
+        return ids;
+    }
+
+    /**
      * Streams a CSV file to ingest's upload (a bad line rejects the file: nothing is stored and the
      * problem lists the lines); returns the stored rows' reference ids in file order.
      */
@@ -145,12 +157,17 @@ public final class ConveyorClient {
     }
 
     public JsonNode send(String method, String url, Object body) {
+        return send(method, url, body, Map.of());
+    }
+
+    private JsonNode send(String method, String url, Object body, Map<String, String> headers) {
         try {
             HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", "application/json").header("Accept", "application/json")
-                    .method(method, publisher).build();
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                    .header("Content-Type", "application/json").header("Accept", "application/json");
+            headers.forEach(builder::header);
+            HttpRequest request = builder.method(method, publisher).build();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
                 throw new ApiException(method + " " + url, response.statusCode(), response.body());

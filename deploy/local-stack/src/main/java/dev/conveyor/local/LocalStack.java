@@ -33,6 +33,11 @@ public final class LocalStack implements AutoCloseable {
     private final List<ServiceProcess> extraInstances = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private record Launch(Map<String, String> properties, Map<String, String> environment) {
+        Launch with(Settings more) {
+            return more == null ? this
+                    : new Launch(LocalStack.with(properties, more.properties()),
+                            LocalStack.with(environment, more.environment()));
+        }
     }
 
     private LocalStack(EmbeddedKafka kafka, Database database, Map<String, ServiceProcess> services, Path workDir,
@@ -73,8 +78,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * As above, with more configuration per service (keyed by module name), e.g. review-service's
-     * JWT key and Superset environments in tests.
+     * As above, with more configuration per service (keyed by module name) on top of the stack's
+     * own: e.g. review-service's JWT key and Superset environments, or a worker with a short
+     * model-call time-out, in tests.
      */
     public static LocalStack start(Path repoRoot, java.util.Optional<LlmEndpoint> llm, Database database, Path workDir,
             Consumer<String> progress, Map<String, String> everyService, Map<String, Settings> extra) {
@@ -96,9 +102,7 @@ public final class LocalStack implements AutoCloseable {
 
             Map<String, Launch> launches = new HashMap<>();
             launches.put(INGEST, new Launch(with(common, datasource(database, "conveyor_ingest")), secrets(database)));
-            Settings reviewExtra = extra.getOrDefault(REVIEW, new Settings(Map.of(), Map.of()));
-            launches.put(REVIEW, new Launch(with(with(common, datasource(database, "conveyor_review")),
-                    reviewExtra.properties()), with(secrets(database), reviewExtra.environment())));
+            launches.put(REVIEW, new Launch(with(common, datasource(database, "conveyor_review")), secrets(database)));
             // The worker's database holds the rate-limit schedules and run budgets its instances share.
             launches.put(WORKER, new Launch(with(with(common, datasource(database, WORKER_DATABASE)),
                     llm.map(endpoint -> Map.of(
@@ -108,6 +112,7 @@ public final class LocalStack implements AutoCloseable {
                             .orElse(Map.of("conveyor.worker.provider", "offline"))),
                     with(secrets(database), llm.map(endpoint -> Map.of("QUARKUS_LANGCHAIN4J_OPENAI_API_KEY",
                             endpoint.apiKey())).orElse(Map.of()))));
+            launches.replaceAll((module, launch) -> launch.with(extra.get(module)));
             ServiceProcess ingest = ServiceProcess.launch(repoRoot, INGEST, launches.get(INGEST).properties(),
                     launches.get(INGEST).environment(), logs);
             started.add(ingest);
@@ -120,6 +125,7 @@ public final class LocalStack implements AutoCloseable {
             launches.put(ORCHESTRATOR, new Launch(with(common, Map.of(
                     "quarkus.rest-client.ingest.url", ingest.url(),
                     "kafka-streams.state.dir", workDir.resolve("orchestrator-state").toString())), Map.of()));
+            launches.computeIfPresent(ORCHESTRATOR, (module, launch) -> launch.with(extra.get(module)));
             ServiceProcess orchestrator = ServiceProcess.launch(repoRoot, ORCHESTRATOR,
                     launches.get(ORCHESTRATOR).properties(), Map.of(), logs);
             started.add(orchestrator);
@@ -153,9 +159,12 @@ public final class LocalStack implements AutoCloseable {
         return Map.of("QUARKUS_DATASOURCE_PASSWORD", database.password());
     }
 
+    /** The second map wins; a null map adds nothing. */
     private static Map<String, String> with(Map<String, String> a, Map<String, String> b) {
         Map<String, String> all = new HashMap<>(a);
-        all.putAll(b);
+        if (b != null) {
+            all.putAll(b);
+        }
         return all;
     }
 

@@ -63,7 +63,8 @@ class OrchestratorMetricsIT {
             tasks.subscribe(List.of(Topics.LLM_TASKS.name()));
             send(producer, Topics.WORKFLOW_DEFINITIONS, workflowId, WorkflowDefined.newBuilder()
                     .setWorkflowId(workflowId).setWorkflowName("W").setSourceConnection(source)
-                    .setProcesses(processes).setModel("gpt-4").setCreatedAt(Instant.now()).build());
+                    .setProcesses(processes).setModel("gpt-4").setCreatedAt(Instant.now())
+                    .setFailedRows(FailedRowPolicy.SKIP).build());
             for (int i = 0; i < 2; i++) {
                 String ref = UUID.randomUUID().toString();
                 send(producer, Topics.SOURCE_ROWS, ref, RowIngested.newBuilder().setReferenceId(ref)

@@ -56,17 +56,20 @@ public class WorkerMeters implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         Figures f = figures;
-        Gauge.builder("conveyor.worker.tasks.in.flight", f.inFlight(), IntSupplier::getAsInt)
+        // Micrometer holds a gauge's or function counter's state weakly: every meter here reads the
+        // one Figures object, and the first gauge holds it strongly, so none of them can lose it to
+        // a garbage collection (they did, after a test restarted the application in the same JVM).
+        Gauge.builder("conveyor.worker.tasks.in.flight", f, s -> s.inFlight().getAsInt()).strongReference(true)
                 .description("Tasks taken from conveyor.llm-tasks and not yet answered").register(registry);
-        FunctionCounter.builder("conveyor.worker.provider.calls", f.providerAnswers(), s -> s.getAsLong())
+        FunctionCounter.builder("conveyor.worker.provider.calls", f, s -> s.providerAnswers().getAsLong())
                 .description("Answers received from the model provider").tag("outcome", "answered").register(registry);
-        FunctionCounter.builder("conveyor.worker.provider.calls", f.providerRateLimited(), s -> s.getAsLong())
+        FunctionCounter.builder("conveyor.worker.provider.calls", f, s -> s.providerRateLimited().getAsLong())
                 .description("Answers received from the model provider").tag("outcome", "rate_limited").register(registry);
-        FunctionCounter.builder("conveyor.worker.cache", f.cacheHits(), s -> s.getAsLong())
+        FunctionCounter.builder("conveyor.worker.cache", f, s -> s.cacheHits().getAsLong())
                 .description("Response cache lookups").tag("result", "hit").register(registry);
-        FunctionCounter.builder("conveyor.worker.cache", f.cacheMisses(), s -> s.getAsLong())
+        FunctionCounter.builder("conveyor.worker.cache", f, s -> s.cacheMisses().getAsLong())
                 .description("Response cache lookups").tag("result", "miss").register(registry);
-        Gauge.builder("conveyor.worker.halted.runs", f.haltedRuns(), IntSupplier::getAsInt)
+        Gauge.builder("conveyor.worker.halted.runs", f, s -> s.haltedRuns().getAsInt()).strongReference(true)
                 .description("Runs halted by their budget, known to this worker").register(registry);
     }
 

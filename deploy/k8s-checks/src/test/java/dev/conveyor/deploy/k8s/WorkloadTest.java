@@ -54,14 +54,21 @@ class WorkloadTest {
         for (Declared.Service service : Declared.SERVICES) {
             Map<String, String> props = Repo.properties(service.name());
             for (Map.Entry<String, String> p : props.entrySet()) {
-                if (!p.getKey().endsWith(".transactional.id") || Expressions.names(p.getValue()).isEmpty()) {
+                // A transactional id either in a channel's settings (from expressions) or built in
+                // code from the service's instance id (ingest's relay: conveyor-ingest-<instance-id>).
+                List<String> naming;
+                if (p.getKey().endsWith(".transactional.id") && !Expressions.names(p.getValue()).isEmpty()) {
+                    naming = List.copyOf(Expressions.names(p.getValue()));
+                } else if (p.getKey().endsWith(".instance-id")) {
+                    naming = List.of(p.getKey());
+                } else {
                     continue;
                 }
                 JsonNode workload = rendered.workload(service.name());
                 assertThat(workload.path("kind").asText()).as("%s (%s)", service.name(), p.getKey())
                         .isEqualTo("StatefulSet");
                 JsonNode env = workload.at("/spec/template/spec/containers/0/env");
-                for (String property : Expressions.names(p.getValue())) {
+                for (String property : naming) {
                     String name = ServiceConfigurationIT.envForm(property);
                     JsonNode set = java.util.stream.StreamSupport.stream(env.spliterator(), false)
                             .filter(e -> e.path("name").asText().equals(name)).findFirst().orElse(null);

@@ -103,8 +103,11 @@ class ScaleOutIT {
         List<String> refs = new ArrayList<>(a.ingest(source, rows.subList(0, ROWS / 2)));
         refs.addAll(b.ingest(source, rows.subList(ROWS / 2, ROWS)));
         assertThat(refs).hasSize(ROWS).doesNotHaveDuplicates();
-        assertThat(ingestTransactionalIds()).as("each ingest instance relays under its own transactional id")
-                .contains("conveyor-ingest-b").hasSizeGreaterThanOrEqualTo(2);
+        // The relay publishes after the upload's commit, so its transaction shows up a moment later.
+        await("each ingest instance relays under its own transactional id").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(ingestTransactionalIds()).contains("conveyor-ingest-b")
+                        .hasSizeGreaterThanOrEqualTo(2));
 
         String workflowId = a.createWorkflow("Scale-out", source, SeedData.PROCESSES, SeedData.MODEL)
                 .path("workflow_id").asText();

@@ -38,6 +38,14 @@ public class DatasetReviewSession {
     public List<SemanticFieldEntry> fields = new ArrayList<>();
     public ClarificationSession clarification;
     public List<ExportArtifact> exports = new ArrayList<>();
+    // execution part (seed §5, §6, §8)
+    public List<ImportedFilter> importedFilters = new ArrayList<>();
+    public List<TemplateVariable> templateVariables = new ArrayList<>();
+    public List<ExecutionMapping> mappings = new ArrayList<>();
+    /** Every preview generated, newest last; {@code last_preview_id} names the current one. */
+    public List<CompiledPreview> previews = new ArrayList<>();
+    /** Every launch audit record, newest last; {@code last_run_context_id} names the current one. */
+    public List<DatasetRunContext> runContexts = new ArrayList<>();
     public List<AiRequest> aiRequests = new ArrayList<>();
 
     @com.fasterxml.jackson.annotation.JsonIgnore

@@ -249,6 +249,17 @@ class SessionRecoveryIT {
         seed.put("AnswerKind", List.of("selected", "custom", "skipped", "expert_review"));
         seed.put("ArtifactType", List.of("documentation", "validation_report", "run_summary"));
         seed.put("ArtifactFormat", List.of("json", "markdown", "csv", "pdf"));
+        seed.put("FilterSource", List.of("superset_native", "superset_url", "manual", "inferred"));
+        seed.put("FilterConfidenceState", List.of("confirmed", "imported", "inferred", "ai_draft", "unresolved"));
+        seed.put("FilterRecoveryStatus", List.of("recovered", "partial", "missing", "conflicted"));
+        seed.put("VariableKind", List.of("native_filter", "parameter", "derived", "unknown"));
+        seed.put("MappingStatus", List.of("unmapped", "proposed", "approved", "overridden", "invalid"));
+        seed.put("MappingMethod", List.of("direct_match", "heuristic_match", "semantic_match", "manual_override"));
+        seed.put("MappingWarningLevel", List.of("low", "medium", "high"));
+        seed.put("ApprovalState", List.of("pending", "approved", "rejected", "not_required"));
+        seed.put("PreviewStatus", List.of("pending", "ready", "failed", "stale"));
+        seed.put("CompiledBy", List.of("superset"));
+        seed.put("LaunchStatus", List.of("started", "success", "failed"));
         assertThat(vocabulary).containsExactlyEntriesOf(seed);
     }
 

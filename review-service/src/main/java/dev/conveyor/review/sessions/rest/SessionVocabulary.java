@@ -17,7 +17,10 @@ public final class SessionVocabulary {
             FindingArea.class, ResolutionState.class, SemanticSourceType.class, TrustLevel.class,
             SemanticSourceStatus.class, FieldKind.class, FieldProvenance.class, ChangedBy.class, UserFeedback.class,
             CandidateMatchType.class, CandidateStatus.class, ClarificationStatus.class, QuestionState.class,
-            AnswerKind.class, ArtifactType.class, ArtifactFormat.class);
+            AnswerKind.class, ArtifactType.class, ArtifactFormat.class, FilterSource.class,
+            FilterConfidenceState.class, FilterRecoveryStatus.class, VariableKind.class, MappingStatus.class,
+            MappingMethod.class, MappingWarningLevel.class, ApprovalState.class, PreviewStatus.class, CompiledBy.class,
+            LaunchStatus.class);
 
     private SessionVocabulary() {
     }

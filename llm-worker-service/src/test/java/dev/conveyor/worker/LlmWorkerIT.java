@@ -350,6 +350,23 @@ class LlmWorkerIT {
     }
 
     @Test
+    void shouldRetryAnAnswerWithNoChoicesThenComplete() throws Exception {
+        // what the client reads when a connection is cut after the status line: a body with nothing in it
+        String model = uniqueModel();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        fake().respondWith(request -> calls.incrementAndGet() == 1 ? new Reply(200, Map.of(), "{}", 0)
+                : SeedAnswers.reply(request));
+        TaskIssued task = task("sentiment", Map.of("data_column_1", "I love this movie."), model);
+
+        RecordMetadata sent = send(task);
+        TaskFinished result = awaitResult(task.getTaskId());
+
+        assertThat(result.getOutcome()).isEqualTo(TaskOutcome.COMPLETED);
+        assertThat(result.getAttempts()).isEqualTo(2);
+        assertThatOneResultOnceCommitted(task, sent);
+    }
+
+    @Test
     void shouldKeepRowTextOutOfTheInstructionsAndRefuseAnInjectedAnswer() throws Exception {
         String model = uniqueModel();
         // A model that obeys whatever instruction it finds in the row.

@@ -3,7 +3,6 @@ package dev.conveyor.worker.service;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
-import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 
 import dev.langchain4j.exception.AuthenticationException;
@@ -63,11 +62,26 @@ public record CallFailure(Kind kind, int status) {
                 return new CallFailure(Kind.TRANSIENT, 0); // a garbled body: the next answer may be fine
             }
         }
-        String text = String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT);
-        if (text.contains("timeout") || text.contains("timed out") || text.contains("connection")) {
-            return new CallFailure(Kind.TRANSIENT, 0);
+        // Anything else is the client failing to read an answer (a cut connection gives an empty
+        // body, and the client trips on it with a NullPointerException): not the request's fault,
+        // so it is tried again within the retry policy's bounds. Only the provider saying so makes
+        // a request hopeless.
+        return new CallFailure(Kind.TRANSIENT, 0);
+    }
+
+    /** Whether the failure is one this class knows (a provider answer, a time-out, I/O), not a surprise. */
+    public static boolean recognised(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof HttpException || t instanceof RateLimitException || t instanceof ContentFilteredException
+                    || t instanceof AuthenticationException || t instanceof ModelNotFoundException
+                    || t instanceof InternalServerException || t instanceof InvalidRequestException
+                    || t instanceof dev.langchain4j.exception.TimeoutException || t instanceof TimeoutException
+                    || t instanceof IOException || t instanceof jakarta.ws.rs.WebApplicationException
+                    || t instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+                return true;
+            }
         }
-        return new CallFailure(Kind.PERMANENT, 0);
+        return false;
     }
 
     static CallFailure ofStatus(int status, String message) {

@@ -228,6 +228,10 @@ public class TaskProcessor {
                     gate.release(permit, failure);
                 }
                 failed++;
+                if (!timedOut && !CallFailure.recognised(e)) {
+                    // a surprise: its stack says where (the task's reason only names it)
+                    LOG.warn("task {} attempt {}: the model call failed unexpectedly", task.getTaskId(), failed, e);
+                }
                 String reason = timedOut ? "model call timed out after "
                         + settings.callTimeout().toMillis() + " ms" : reasons.of(e);
                 if (!failure.retryable()) {

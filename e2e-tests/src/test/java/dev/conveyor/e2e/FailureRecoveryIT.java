@@ -497,7 +497,8 @@ class FailureRecoveryIT {
                     .append(finishedAt.size()).append(", rows in review: ").append(status.size()).append('\n');
             try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                     Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-                for (String group : List.of("conveyor-review")) {
+                // the AI group reads llm-results too and stores nothing for a run: a second witness of delivery
+                for (String group : List.of("conveyor-review", "conveyor-review-ai")) {
                     Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed = admin
                             .listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
                     Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();

@@ -34,7 +34,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -59,14 +58,6 @@ import dev.conveyor.testing.SeedAnswers;
  * calls made twice must stay within the worker's in-flight window (none for the tasks a stopping
  * worker drained). A few small runs on one stack keep the wall time reasonable.
  */
-// Out of the default suite until review-service is fixed: in two of four full runs one case failed
-// because review stopped applying results (the orchestrator had completed the run and counted
-// every result; review kept some rows Pending for 3 minutes, no error in its log), once after a
-// kill -9 of the worker, once in the provider time-out case with no service restarted. The
-// worker, orchestrator and ingest cases themselves were green. See docs/operations.md.
-// CONVEYOR_FAILURE_TESTS=true ./mvnw -B verify runs it (about 10 minutes on the shared machine).
-@EnabledIfEnvironmentVariable(named = "CONVEYOR_FAILURE_TESTS", matches = "true",
-        disabledReason = "review-service intermittently stops applying results: set CONVEYOR_FAILURE_TESTS=true")
 class FailureRecoveryIT {
 
     /** conveyor.worker.concurrency: the most calls a worker that dies can have started and not written back. */
@@ -86,9 +77,14 @@ class FailureRecoveryIT {
     private static FakeOpenAiServer model;
     private static LocalStack stack;
 
-    private record Run(String scenario, String workflowId, String runId, int rows) {
+    /** A run and the reference ids of the rows ingest told the client it stored. */
+    private record Run(String scenario, String workflowId, String runId, Set<String> referenceIds) {
+        int rows() {
+            return referenceIds.size();
+        }
+
         int tasks() {
-            return rows * SeedData.PROCESSES.size();
+            return rows() * SeedData.PROCESSES.size();
         }
     }
 
@@ -215,9 +211,8 @@ class FailureRecoveryIT {
         String workflowId = stack.client().createWorkflow("Workflow " + scenario, source, SeedData.PROCESSES,
                 SeedData.MODEL).path("workflow_id").asText();
         String runId = stack.client().startRun(workflowId).path("run_id").asText();
-        Run run = new Run(scenario, workflowId, runId, acceptedIds.size());
-        List<JsonNode> results = assertCompletedExactlyOnce(run);
-        assertThat(results).extracting(r -> r.path("reference_id").asText()).containsOnlyElementsOf(acceptedIds);
+        Run run = new Run(scenario, workflowId, runId, acceptedIds);
+        assertCompletedExactlyOnce(run);
         assertThat(paidCalls(run) - run.tasks()).as("paid calls made twice").isBetween(0L, (long) IN_FLIGHT_WINDOW);
     }
 
@@ -296,9 +291,7 @@ class FailureRecoveryIT {
     }
 
     private static boolean allCompleted(Run run) {
-        List<JsonNode> results = results(run);
-        return results.size() == run.tasks()
-                && results.stream().allMatch(x -> "Completed".equals(x.path("status").asText()));
+        return completedPairs(results(run)).size() == run.tasks();
     }
 
     private static boolean anyLivenessDown() {
@@ -354,11 +347,12 @@ class FailureRecoveryIT {
         for (int i = 0; i < rows; i++) {
             data.add(row(scenario, i));
         }
-        assertThat(client.ingest(source, data)).hasSize(rows);
+        List<String> referenceIds = client.ingest(source, data);
+        assertThat(referenceIds).hasSize(rows).doesNotHaveDuplicates();
         String workflowId = client.createWorkflow("Workflow " + scenario, source, SeedData.PROCESSES, SeedData.MODEL)
                 .path("workflow_id").asText();
         String runId = client.startRun(workflowId).path("run_id").asText();
-        return new Run(scenario, workflowId, runId, rows);
+        return new Run(scenario, workflowId, runId, Set.copyOf(referenceIds));
     }
 
     private static Map<String, String> row(String scenario, int i) {
@@ -410,14 +404,161 @@ class FailureRecoveryIT {
                         .count() >= atLeast);
     }
 
+    /**
+     * Every row the client was told was stored has exactly one result per process, Completed, and
+     * the run has no other result: waits until each (row, process) has a Completed result, then
+     * checks that nothing is there twice (a task issued twice for a row relayed twice would be).
+     */
     private static List<JsonNode> assertCompletedExactlyOnce(Run run) {
-        List<JsonNode> results = await(run.scenario() + ": every task completed").atMost(RUN_DEADLINE)
-                .pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .until(() -> results(run), r -> r.size() == run.tasks()
-                        && r.stream().allMatch(x -> "Completed".equals(x.path("status").asText())));
-        assertThat(results).extracting(r -> r.path("reference_id").asText() + "/" + r.path("process_name").asText())
-                .doesNotHaveDuplicates().hasSize(run.tasks());
+        Set<String> expected = new HashSet<>();
+        run.referenceIds().forEach(row -> SeedData.PROCESSES.keySet().forEach(p -> expected.add(row + "/" + p)));
+        List<JsonNode> results;
+        try {
+            results = await(run.scenario() + ": every (row, process) completed").atMost(RUN_DEADLINE)
+                    .pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                    .until(() -> results(run), r -> completedPairs(r).containsAll(expected));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\n" + whereTheResultsStopped(run), e);
+        }
+        assertThat(results).as("results of run %s", run.scenario())
+                .extracting(r -> r.path("reference_id").asText() + "/" + r.path("process_name").asText())
+                .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(results).extracting(r -> r.path("status").asText()).containsOnly("Completed");
         return results;
+    }
+
+    private static Set<String> completedPairs(List<JsonNode> results) {
+        Set<String> pairs = new HashSet<>();
+        for (JsonNode r : results) {
+            if ("Completed".equals(r.path("status").asText())) {
+                pairs.add(r.path("reference_id").asText() + "/" + r.path("process_name").asText());
+            }
+        }
+        return pairs;
+    }
+
+    /**
+     * Why a run did not complete in review's table: for each task not Completed there, where its
+     * TaskIssued and TaskFinished are on the broker (partition@offset, committed or not), and
+     * how far review's consumer group has committed on those partitions.
+     */
+    private static String whereTheResultsStopped(Run run) {
+        StringBuilder report = new StringBuilder("where the results stopped:\n");
+        try {
+            Map<String, String> status = new HashMap<>();
+            results(run).forEach(r -> status.put(r.path("result_id").asText(), r.path("status").asText()));
+            Map<String, String> issuedAt = new HashMap<>();
+            Map<String, String> finishedAt = new HashMap<>();
+            scan(Topics.LLM_TASKS.name(), "read_uncommitted", (record, taskId, runId) -> {
+                if (run.runId().equals(runId)) {
+                    issuedAt.merge(taskId, record.partition() + "@" + record.offset(), (a, b) -> a + "," + b);
+                }
+            });
+            scan(Topics.LLM_RESULTS.name(), "read_uncommitted", (record, taskId, runId) -> {
+                if (run.runId().equals(runId)) {
+                    finishedAt.merge(taskId, record.partition() + "@" + record.offset(), (a, b) -> a + "," + b);
+                }
+            });
+            int shown = 0;
+            for (String taskId : issuedAt.keySet()) {
+                String s = status.getOrDefault(taskId, "(no row)");
+                if (!"Completed".equals(s) && shown++ < 40) {
+                    report.append("  task ").append(taskId).append(": review ").append(s).append("; issued ")
+                            .append(issuedAt.get(taskId)).append("; finished ")
+                            .append(finishedAt.getOrDefault(taskId, "(not on llm-results)")).append('\n');
+                }
+            }
+            List<String> deadLetters = new ArrayList<>();
+            Properties props = new Properties();
+            props.put("bootstrap.servers", stack.bootstrapServers());
+            props.put("enable.auto.commit", "false");
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer())) {
+                List<TopicPartition> partitions = consumer.partitionsFor(Topics.DEAD_LETTER.name()).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
+                        && System.nanoTime() < deadline) {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                        var letter = Topics.DEAD_LETTER.valueSerde().deserializer().deserialize(record.topic(),
+                                record.value());
+                        deadLetters.add(letter.getService() + " " + letter.getSourceTopic() + "-"
+                                + letter.getSourcePartition() + "@" + letter.getSourceOffset() + ": "
+                                + letter.getReason());
+                    }
+                }
+            }
+            report.append("  dead letters: ").append(deadLetters.size()).append('\n');
+            deadLetters.stream().limit(20).forEach(d -> report.append("    ").append(d).append('\n'));
+            report.append("  tasks on llm-tasks: ").append(issuedAt.size()).append(", results on llm-results: ")
+                    .append(finishedAt.size()).append(", rows in review: ").append(status.size()).append('\n');
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                    Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+                // the AI group reads llm-results too and stores nothing for a run: a second witness of delivery
+                for (String group : List.of("conveyor-review", "conveyor-review-ai")) {
+                    Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed = admin
+                            .listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                    Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+                    committed.keySet().forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+                    var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+                    report.append("  group ").append(group).append(" (committed / end):");
+                    committed.entrySet().stream().sorted(Map.Entry.comparingByKey(
+                            java.util.Comparator.comparing(TopicPartition::toString)))
+                            .forEach(e -> report.append(' ').append(e.getKey()).append('=')
+                                    .append(e.getValue() == null ? "-" : e.getValue().offset()).append('/')
+                                    .append(ends.get(e.getKey()).offset()));
+                    report.append('\n');
+                    report.append("  members: ").append(admin.describeConsumerGroups(List.of(group)).all()
+                            .get(10, TimeUnit.SECONDS).get(group)).append('\n');
+                }
+            }
+        } catch (Exception e) {
+            report.append("  (could not look: ").append(e).append(")\n");
+        }
+        report.append("review's log, last lines:\n").append(stack.service(LocalStack.REVIEW).tail(60));
+        return report.toString();
+    }
+
+    private interface TaskRecordVisitor {
+        void visit(ConsumerRecord<byte[], byte[]> record, String taskId, String runId);
+    }
+
+    /** Reads a task topic from the start to its end, decoding TaskIssued / TaskFinished. */
+    private static void scan(String topic, String isolation, TaskRecordVisitor visitor) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", stack.bootstrapServers());
+        props.put("isolation.level", isolation);
+        props.put("enable.auto.commit", "false");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
+                    && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    try {
+                        if (topic.equals(Topics.LLM_TASKS.name())) {
+                            var task = Topics.LLM_TASKS.valueSerde().deserializer().deserialize(topic, record.value());
+                            visitor.visit(record, String.valueOf(task.getTaskId()), String.valueOf(task.getRunId()));
+                        } else {
+                            var result = Topics.LLM_RESULTS.valueSerde().deserializer().deserialize(topic,
+                                    record.value());
+                            visitor.visit(record, String.valueOf(result.getTaskId()),
+                                    String.valueOf(result.getRunId()));
+                        }
+                    } catch (RuntimeException e) {
+                        // not a task event (garbage a test wrote): not part of any run
+                    }
+                }
+            }
+        }
     }
 
     /**

@@ -151,7 +151,10 @@ public final class LocalStack implements AutoCloseable {
     public static Map<String, String> datasource(Database database, String name) {
         return Map.of(
                 "quarkus.datasource.jdbc.url", database.jdbcUrl(name),
-                "quarkus.datasource.username", database.user());
+                "quarkus.datasource.username", database.user(),
+                // four JVMs start at once against one local PostgreSQL: on a loaded machine a first
+                // connection took longer than Agroal's 5 s default and a service failed to start
+                "quarkus.datasource.jdbc.acquisition-timeout", "30s");
     }
 
     /** The database password goes through the environment, never the command line. */

@@ -37,6 +37,60 @@ class ResultRecorderIT {
     @Inject
     ResultRecorder recorder;
 
+    @Inject
+    ResultQueryService queries;
+
+    @Inject
+    javax.sql.DataSource db;
+
+    /**
+     * Listing results reads and writes nothing: a read that flushed the rows it loaded would write
+     * back the state it saw, and put a row a concurrent batch had just Completed back to Pending.
+     * PostgreSQL gives every row version a new {@code xmin}: the same xmin means no write.
+     */
+    @Test
+    void shouldWriteNothingWhenTheResultsAreRead() throws Exception {
+        String workflowId = UUID.randomUUID().toString();
+        String runId = UUID.randomUUID().toString();
+        List<ResultEvent> events = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            TaskEvents task = TaskEvents.task(workflowId, runId, "sentiment", 0);
+            ids.add(task.taskId());
+            events.add(TaskEventMapper.toResultEvent(task.issued()));
+            if (i % 2 == 0) {
+                events.add(TaskEventMapper.toResultEvent(task.completed("Positive", task.issuedAt().plusMillis(3))));
+            }
+        }
+        recorder.apply(events);
+        java.util.Map<String, String> before = rowVersions(runId);
+        assertThat(before).hasSize(20);
+
+        queries.list(new dev.conveyor.review.ResultFilter(UUID.fromString(workflowId), null, null,
+                UUID.fromString(runId)), 0, 100);
+        queries.progress(UUID.fromString(workflowId), UUID.fromString(runId));
+        queries.totals(UUID.fromString(runId));
+        queries.find(UUID.fromString(ids.get(0)));
+        given().queryParam("run_id", runId).get("/workflows/{id}/results", workflowId).then().statusCode(200);
+
+        assertThat(rowVersions(runId)).as("row versions (xmin) after the reads").isEqualTo(before);
+    }
+
+    private java.util.Map<String, String> rowVersions(String runId) throws java.sql.SQLException {
+        java.util.Map<String, String> versions = new java.util.HashMap<>();
+        try (var connection = db.getConnection();
+                var query = connection.prepareStatement(
+                        "select result_id, xmin::text from results where run_id = ?")) {
+            query.setObject(1, UUID.fromString(runId));
+            try (var rows = query.executeQuery()) {
+                while (rows.next()) {
+                    versions.put(rows.getString(1), rows.getString(2));
+                }
+            }
+        }
+        return versions;
+    }
+
     @Test
     void shouldApplyATaskAndItsResultFromTwoWritersAtOnceWithoutAConflict() throws Exception {
         String workflowId = UUID.randomUUID().toString();

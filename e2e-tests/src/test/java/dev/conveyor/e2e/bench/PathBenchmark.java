@@ -71,7 +71,8 @@ public class PathBenchmark {
         int clients = Integer.getInteger("bench.paths.clients", 32);
         int rebuildPaths = Integer.getInteger("bench.paths.rebuild", 10_000);
         int stepsPerPath = Integer.getInteger("bench.paths.steps", 50);
-        int warmup = Integer.getInteger("bench.paths.warmup", Math.max(5_000, appends / 2));
+        // long enough for the C2 compiler to finish with the write path (JFR showed it busy after 3,000)
+        int warmup = Integer.getInteger("bench.paths.warmup", Math.max(20_000, appends));
         Path root = Path.of(System.getProperty("conveyor.repo.root", "..")).toAbsolutePath().normalize();
         // review-service as deployed (C2 compiler on), not the launcher's fast-start C1-only default
         String reviewJvm = "conveyor.local.jvm-options." + LocalStack.REVIEW;

@@ -8,6 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -92,7 +94,8 @@ public class PathRepository {
             UUID id = UUID.fromString(after.id());
             ps.setString(1, after.status().wire());
             ps.setLong(2, after.version());
-            ps.setTimestamp(3, Timestamp.from(after.updatedAt()));
+            // an OffsetDateTime binds as text directly; setTimestamp goes through a Calendar per call
+            ps.setObject(3, OffsetDateTime.ofInstant(after.updatedAt(), ZoneOffset.UTC));
             ps.setObject(4, id);
             ps.setLong(5, before.version());
             ps.setInt(6, step.position());

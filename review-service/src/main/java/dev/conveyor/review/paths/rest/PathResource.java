@@ -43,6 +43,7 @@ import dev.conveyor.review.paths.service.PathService;
 public class PathResource {
 
     private final PathService paths;
+    private final PathJsonCache json = new PathJsonCache();
 
     public PathResource(PathService paths) {
         this.paths = paths;
@@ -94,7 +95,7 @@ public class PathResource {
         // bytes with a type known at build time: the writer is chosen once, not negotiated per request
         return RestResponse.ResponseBuilder.<byte[]>created(URI.create("/paths/" + id + "/steps/" + added.position()))
                 .tag(PathViews.etag(path.version())).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(PathViews.bytes(PathViews.path(path))).build();
+                .entity(json.path(path)).build();
     }
 
     /**

@@ -62,11 +62,17 @@ final class PathViews {
     }
 
     static ObjectNode path(Path path) {
+        ObjectNode view = head(path);
+        ArrayNode steps = view.putArray("steps");
+        path.steps().forEach(s -> steps.add(step(s)));
+        return view;
+    }
+
+    /** {@link #path} without its steps. */
+    static ObjectNode head(Path path) {
         ObjectNode view = summary(path);
         view.set("pending_ai_request", path.pendingAiRequest().map(r -> (Object) aiRequest(path, r))
                 .map(ObjectNode.class::cast).orElse(null));
-        ArrayNode steps = view.putArray("steps");
-        path.steps().forEach(s -> steps.add(step(s)));
         return view;
     }
 

@@ -47,7 +47,7 @@ public class PathOutbox implements OutboxSource {
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot add event " + event.getEventId() + " to the Path outbox", e);
         }
-        relay.wakeAfterCommit();
+        relay.wakeAfterCommit(this);
     }
 
     /** The event as the topic holds it (and the outbox stores it): Avro single-object encoding. */
@@ -60,7 +60,7 @@ public class PathOutbox implements OutboxSource {
      * transaction, see PathRepository#appendAtVersion): the relay sends it now.
      */
     public void committed() {
-        relay.wakeAfterCommit();
+        relay.wakeAfterCommit(this);
     }
 
     @Override

@@ -8,8 +8,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -94,8 +92,8 @@ public class PathRepository {
             UUID id = UUID.fromString(after.id());
             ps.setString(1, after.status().wire());
             ps.setLong(2, after.version());
-            // an OffsetDateTime binds as text directly; setTimestamp goes through a Calendar per call
-            ps.setObject(3, OffsetDateTime.ofInstant(after.updatedAt(), ZoneOffset.UTC));
+            // ISO-8601 text cast by PostgreSQL: the driver's timestamp binding formats through a Calendar
+            ps.setString(3, after.updatedAt().toString());
             ps.setObject(4, id);
             ps.setLong(5, before.version());
             ps.setInt(6, step.position());
@@ -117,7 +115,7 @@ public class PathRepository {
     // the inserts read the update's RETURNING: they happen only when the version matched, after its row lock
     private static final String APPEND_AT_VERSION = """
             with head as (
-                update paths set status = ?, version = ?, updated_at = ? where path_id = ? and version = ?
+                update paths set status = ?, version = ?, updated_at = ?::timestamptz where path_id = ? and version = ?
                 returning path_id),
             step as (
                 insert into path_steps (path_id, position, step, path_index, mode, data)

@@ -92,8 +92,10 @@ public class PathResource {
         Long expected = PathViews.expectedVersion(ifMatch);
         Path path = paths.append(id, expected, step);
         PathStep added = path.lastStep().orElseThrow();
-        // bytes with a type known at build time: the writer is chosen once, not negotiated per request
-        return RestResponse.ResponseBuilder.<byte[]>created(URI.create("/paths/" + id + "/steps/" + added.position()))
+        // bytes with a type known at build time: the writer is chosen once, not negotiated per request;
+        // Location as a relative reference (RFC 9110), not resolved against the request's URI each time
+        return RestResponse.ResponseBuilder.<byte[]>create(RestResponse.Status.CREATED)
+                .header(HttpHeaders.LOCATION, "/paths/" + id + "/steps/" + added.position())
                 .tag(PathViews.etag(path.version())).type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(json.path(path)).build();
     }

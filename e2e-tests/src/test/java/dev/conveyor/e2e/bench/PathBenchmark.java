@@ -46,7 +46,9 @@ import dev.conveyor.schemas.kafka.Topics;
  *
  * <p>Not part of {@code ./mvnw verify}: {@code ./mvnw -B -pl e2e-tests -Pbenchmark verify
  * -Dit.test=PathBenchmark} after the services are packaged. Knobs: bench.paths.appends (20000),
- * bench.paths.clients (32), bench.paths.rebuild (10000), bench.paths.steps (50).
+ * bench.paths.clients (32), bench.paths.rebuild (10000), bench.paths.steps (50), bench.paths.warmup (appends
+ * per warm-up round, 5000), bench.paths.warmup-rounds (at most, 8; it stops once the CPU per append settles),
+ * conveyor.local.jvm-options.review-service (default -XX:TieredStopAtLevel=4: the C2 compiler, as deployed).
  */
 public class PathBenchmark {
 
@@ -71,8 +73,10 @@ public class PathBenchmark {
         int clients = Integer.getInteger("bench.paths.clients", 32);
         int rebuildPaths = Integer.getInteger("bench.paths.rebuild", 10_000);
         int stepsPerPath = Integer.getInteger("bench.paths.steps", 50);
-        // long enough for the C2 compiler to finish with the write path (JFR showed it busy after 3,000)
-        int warmup = Integer.getInteger("bench.paths.warmup", Math.max(20_000, appends));
+        // warm-up in rounds until review-service's CPU per append settles: JFR showed the C2 compiler
+        // still busy after 20,000 appends on a loaded machine, and its work is not the append's
+        int warmupRound = Integer.getInteger("bench.paths.warmup", 5_000);
+        int warmupRounds = Integer.getInteger("bench.paths.warmup-rounds", 8);
         Path root = Path.of(System.getProperty("conveyor.repo.root", "..")).toAbsolutePath().normalize();
         // review-service as deployed (C2 compiler on), not the launcher's fast-start C1-only default
         String reviewJvm = "conveyor.local.jvm-options." + LocalStack.REVIEW;
@@ -87,10 +91,21 @@ public class PathBenchmark {
                     .asText();
 
             // warm-up, then the measured run
-            appendRun(review, workflowId, warmup, clients);
             java.util.regex.Matcher port = java.util.regex.Pattern.compile(":(\\d+)/").matcher(
                     stack.database().jdbcUrl(""));
             int pgPort = port.find() ? Integer.parseInt(port.group(1)) : -1;
+            double previous = Double.NaN;
+            for (int round = 1; round <= warmupRounds; round++) {
+                CpuTime start = CpuTime.now(pgPort);
+                AppendFigures warm = appendRun(review, workflowId, warmupRound, clients);
+                double perAppend = CpuTime.now(pgPort).minus(start).reviewMs() / warmupRound;
+                System.out.printf(Locale.ROOT, "PATH WARM-UP %d: %.0f appends/s, review-service %.3f ms CPU per "
+                        + "append%n", round, warm.count() / warm.seconds(), perAppend);
+                if (Math.abs(perAppend - previous) <= 0.1 * previous) {
+                    break; // settled: within 10 % of the round before
+                }
+                previous = perAppend;
+            }
             String loadBefore = loadAverage();
             CpuTime before = CpuTime.now(pgPort);
             AppendFigures figures = appendRun(review, workflowId, appends, clients);

@@ -59,6 +59,11 @@ public final class ServiceProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx384m");
         command.add("-XX:TieredStopAtLevel=1");
+        // e.g. a benchmark: -Dconveyor.local.jvm-options.review-service="-XX:TieredStopAtLevel=4" (later flags win)
+        String extra = System.getProperty("conveyor.local.jvm-options." + module, "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
         command.add("-Dquarkus.http.port=" + port);
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");

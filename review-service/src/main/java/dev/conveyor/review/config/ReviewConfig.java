@@ -27,6 +27,14 @@ public interface ReviewConfig {
         @WithDefault("1s")
         Duration pollInterval();
 
+        /**
+         * After a round that sent events, how long the relay lets the next ones gather before it
+         * looks again: bounds the sends and outbox transactions per second under a stream of
+         * writes. The topic trails the tables by up to this much more.
+         */
+        @WithDefault("5ms")
+        Duration linger();
+
         /** Pause after a failed send (broker away) before the batch is tried again. */
         @WithDefault("1s")
         Duration retryBackoff();

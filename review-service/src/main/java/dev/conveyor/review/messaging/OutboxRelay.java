@@ -49,6 +49,7 @@ public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final Object WAKE_REGISTERED = new Object();
+    private static final String ALL_SOURCES = "*";
 
     private final KafkaSettings kafka;
     private final ReviewConfig.Outbox config;
@@ -56,10 +57,12 @@ public class OutboxRelay {
     private final TransactionSynchronizationRegistry transactions;
     private final DataSource db;
     private final Semaphore wakeups = new Semaphore(0);
+    private final java.util.Set<String> woken = java.util.concurrent.ConcurrentHashMap.newKeySet();
     // the relay thread and a rebuild's drain never send the same batch at once
     private final ReentrantLock relaying = new ReentrantLock();
     private volatile boolean running;
     private KafkaProducer<String, byte[]> producer;
+    private int sentLastRound; // relay thread only
     private Thread thread;
 
     public OutboxRelay(KafkaSettings kafka, ReviewConfig config, Instance<OutboxSource> sources,
@@ -97,14 +100,25 @@ public class OutboxRelay {
 
     /** Wakes the relay once the current transaction commits (at once outside a transaction). */
     public void wakeAfterCommit() {
+        wakeAfterCommit(null);
+    }
+
+    /**
+     * As above, for one source: the relay then looks only at that source's outbox (the others are
+     * still looked at on every poll), so a stream of one aggregate's writes does not also query the
+     * other outboxes each round.
+     */
+    public void wakeAfterCommit(OutboxSource source) {
+        String name = source == null ? ALL_SOURCES : source.name();
         if (transactions.getTransactionStatus() != Status.STATUS_ACTIVE) {
-            wake();
+            wake(name);
             return;
         }
-        if (transactions.getResource(WAKE_REGISTERED) != null) {
+        Object registered = List.of(WAKE_REGISTERED, name);
+        if (transactions.getResource(registered) != null) {
             return; // one wake-up per transaction, however many events it wrote
         }
-        transactions.putResource(WAKE_REGISTERED, Boolean.TRUE);
+        transactions.putResource(registered, Boolean.TRUE);
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
             public void beforeCompletion() {
@@ -114,16 +128,31 @@ public class OutboxRelay {
             @Override
             public void afterCompletion(int status) {
                 if (status == Status.STATUS_COMMITTED) {
-                    wake();
+                    wake(name);
                 }
             }
         });
     }
 
     void wake() {
+        wake(ALL_SOURCES);
+    }
+
+    private void wake(String sourceName) {
+        woken.add(sourceName); // before the permit: the round the permit starts sees the name
         if (wakeups.availablePermits() == 0) {
             wakeups.release();
         }
+    }
+
+    /** The sources woken since the last round; null for all of them. */
+    private java.util.Set<String> takeWoken() {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (java.util.Iterator<String> it = woken.iterator(); it.hasNext();) {
+            names.add(it.next());
+            it.remove();
+        }
+        return names.contains(ALL_SOURCES) || names.isEmpty() ? null : names;
     }
 
     /**
@@ -158,15 +187,28 @@ public class OutboxRelay {
     private void loop() {
         Duration wait = config.pollInterval();
         while (running) {
+            java.util.Set<String> names;
             try {
-                wakeups.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
+                boolean wokenUp = wakeups.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
                 wakeups.drainPermits();
+                names = takeWoken();
+                if (!wokenUp) {
+                    names = null; // the poll: every source
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
             try {
-                wait = relayAll() ? Duration.ofMillis(20) : config.pollInterval();
+                wait = relayAll(names) ? Duration.ofMillis(20) : config.pollInterval();
+                if (sentLastRound > 0 && !config.linger().isZero()) {
+                    // under a stream of writes, let the next batch gather: fewer, larger sends and
+                    // outbox transactions instead of one per commit (the topic trails by at most this)
+                    TimeUnit.NANOSECONDS.sleep(config.linger().toNanos());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             } catch (RuntimeException e) {
                 LOG.warnf("Outbox relay failed (%s); the events stay in the outbox and are sent again", e.toString());
                 wait = config.retryBackoff();
@@ -174,15 +216,23 @@ public class OutboxRelay {
         }
     }
 
-    /** Relays every source until its outbox is empty; true when another instance held a source's lock. */
-    private boolean relayAll() {
+    /**
+     * Relays the sources named (null: every source) until their outboxes are empty; true when
+     * another instance held a source's lock.
+     */
+    private boolean relayAll(java.util.Set<String> names) {
         boolean busy = false;
+        sentLastRound = 0;
         relaying.lock();
         try {
             for (OutboxSource source : sources) {
+                if (names != null && !names.contains(source.name())) {
+                    continue;
+                }
                 int sent;
                 do {
                     sent = relayBatch(source);
+                    sentLastRound += Math.max(0, sent);
                 } while (sent >= config.batchSize() && running);
                 busy |= sent < 0;
             }

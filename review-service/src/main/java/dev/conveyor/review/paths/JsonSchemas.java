@@ -44,12 +44,51 @@ public final class JsonSchemas {
 
     /** Messages of every way {@code instance} fails {@code schema}; empty when valid. */
     public static List<String> violations(JsonNode schema, JsonNode instance) {
-        JsonSchema compiled = CACHE.computeIfAbsent(schema.toString(), text -> {
+        Set<ValidationMessage> messages = compiled(schema).validate(instance);
+        return messages.isEmpty() ? List.of()
+                : messages.stream().map(ValidationMessage::getMessage).sorted().toList();
+    }
+
+    /**
+     * The compiled schema: looked up by the node's identity first (a registered workflow's nodes
+     * live as long as its cache entry, so an append never serializes the schema to find it), then
+     * by its text.
+     */
+    private static JsonSchema compiled(JsonNode schema) {
+        IdentityKey key = new IdentityKey(schema);
+        JsonSchema known = BY_NODE.get(key);
+        if (known != null) {
+            return known;
+        }
+        JsonSchema compiled = byText(schema);
+        if (BY_NODE.size() >= MAX_NODES) {
+            BY_NODE.clear(); // nodes of workflows no longer cached (e.g. before a rebuild): start over
+        }
+        BY_NODE.put(key, compiled);
+        return compiled;
+    }
+
+    private static final int MAX_NODES = 10_000;
+    private static final ConcurrentHashMap<IdentityKey, JsonSchema> BY_NODE = new ConcurrentHashMap<>();
+
+    private record IdentityKey(JsonNode node) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof IdentityKey k && k.node == node;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(node);
+        }
+    }
+
+    private static JsonSchema byText(JsonNode schema) {
+        return CACHE.computeIfAbsent(schema.toString(), text -> {
             SpecVersion.VersionFlag version = SpecVersionDetector.detectOptionalVersion(schema, false)
                     .orElse(SpecVersion.VersionFlag.V202012);
             return version == SpecVersion.VersionFlag.V202012 ? DEFAULT.getSchema(schema)
                     : JsonSchemaFactory.getInstance(version).getSchema(schema);
         });
-        return compiled.validate(instance).stream().map(ValidationMessage::getMessage).sorted().toList();
     }
 }

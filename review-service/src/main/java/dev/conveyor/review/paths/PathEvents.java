@@ -40,9 +40,32 @@ public final class PathEvents {
     }
 
     public static PathEvent appended(Path path, PathStep step, String aiRequestId, Instant at) {
+        return appended(path, step, write(step.data()), aiRequestId, at);
+    }
+
+    /** As above, with the step's data already serialized ({@code dataJson}), e.g. to store the same text. */
+    public static PathEvent appended(Path path, PathStep step, String dataJson, String aiRequestId, Instant at) {
         return envelope(path.id(), path.version() + 1, at, PathRules.statusAfter(step.step(), step.data()),
                 new PathStepAppended(step.position(), step.step().wire(), step.pathIndex(), step.mode().wire(),
-                        write(step.data()), aiRequestId));
+                        dataJson, aiRequestId));
+    }
+
+    /**
+     * The state after a person's {@link PathStepAppended} whose step is {@code step}: what
+     * {@link #apply} makes of it, without reading the step's data back from the event's JSON.
+     */
+    public static Path applyAppended(Path path, PathEvent event, PathStep step) {
+        if (!(event.getChange() instanceof PathStepAppended appended) || appended.getAiRequestId() != null
+                || appended.getPosition() != step.position() || event.getVersion() != path.version() + 1
+                || step.position() != path.steps().size()) {
+            throw new IllegalStateException("Event " + event.getEventId() + " is not the append of step "
+                    + step.position() + " to Path " + path.id() + " at version " + path.version());
+        }
+        List<PathStep> steps = new ArrayList<>(path.steps().size() + 1);
+        steps.addAll(path.steps());
+        steps.add(step);
+        return new Path(path.id(), path.workflowId(), PathStatus.fromWire(event.getStatusAfter()).orElseThrow(),
+                event.getVersion(), steps, path.aiRequests(), path.createdAt(), event.getOccurredAt());
     }
 
     public static PathEvent edited(Path path, PathRules.Edit edit, Instant at) {
@@ -158,7 +181,7 @@ public final class PathEvents {
                 .build();
     }
 
-    static String write(Object node) {
+    public static String write(Object node) {
         try {
             return JSON.writeValueAsString(node);
         } catch (JsonProcessingException e) {

@@ -56,6 +56,21 @@ class PathRulesTest {
         assertThat(after.version()).isEqualTo(path.version() + 1);
     }
 
+    /** The one-statement append keeps the state it decided on instead of folding the event: they must agree. */
+    @ParameterizedTest(name = "{1} -> {2}")
+    @MethodSource("transitions")
+    void shouldMakeTheSameStateAsTheFoldWhenApplyingAnAppendDirectly(List<JsonNode> before, JsonNode step,
+            PathStatus expected) {
+        Path path = build(before);
+        PathStep checked = PathRules.checkAppend(path, WORKFLOW, step);
+        PathEvent event = PathEvents.appended(path, checked, PathEvents.write(checked.data()), null, Instant.now());
+        Path direct = PathEvents.applyAppended(path, event, checked);
+        assertThat(direct).isEqualTo(PathEvents.apply(path, event));
+        assertThat(direct.status()).isEqualTo(expected);
+        assertThatThrownBy(() -> PathEvents.applyAppended(direct, event, checked))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
     /** Every (status, step) pair outside the table is refused with 409 naming the status and the fitting steps. */
     static Stream<Arguments> refusals() {
         List<Arguments> all = new ArrayList<>();

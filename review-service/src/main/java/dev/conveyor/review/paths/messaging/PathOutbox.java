@@ -42,12 +42,25 @@ public class PathOutbox implements OutboxSource {
                 "insert into path_outbox (aggregate_id, version, event) values (?, ?, ?)")) {
             ps.setObject(1, UUID.fromString(event.getAggregateId()));
             ps.setLong(2, event.getVersion());
-            ps.setBytes(3, serializer.serialize(Topics.PATH_EVENTS.name(), event));
+            ps.setBytes(3, encode(event));
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot add event " + event.getEventId() + " to the Path outbox", e);
         }
-        relay.wakeAfterCommit();
+        relay.wakeAfterCommit(this);
+    }
+
+    /** The event as the topic holds it (and the outbox stores it): Avro single-object encoding. */
+    public byte[] encode(PathEvent event) {
+        return serializer.serialize(Topics.PATH_EVENTS.name(), event);
+    }
+
+    /**
+     * For a write that inserted its event row itself and has committed it (outside a JTA
+     * transaction, see PathRepository#appendAtVersion): the relay sends it now.
+     */
+    public void committed() {
+        relay.wakeAfterCommit(this);
     }
 
     @Override

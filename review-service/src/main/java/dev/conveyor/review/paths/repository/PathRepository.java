@@ -62,6 +62,68 @@ public class PathRepository {
         }
     }
 
+    /** The Path's committed version, if it exists (no lock). */
+    public OptionalLong version(String pathId) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("select version from paths where path_id = ?")) {
+            ps.setObject(1, UUID.fromString(pathId));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read the version of Path " + pathId, e);
+        }
+    }
+
+    /**
+     * A person's append in one statement, its own transaction (autocommit): moves the Path's row
+     * from {@code before}'s version to {@code after}'s only if it is still at {@code before}'s
+     * (the row lock makes a racing writer wait, then find the version moved), and, only then,
+     * inserts the step and the event into the outbox (in the topic's encoding). One round trip
+     * and one commit per append, instead of lock, update, two inserts and commit.
+     *
+     * @return false when the Path was not at {@code before}'s version (or does not exist): nothing written
+     */
+    public boolean appendAtVersion(Path before, Path after, PathStep step, String dataJson, byte[] event) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(APPEND_AT_VERSION)) {
+            if (!c.getAutoCommit()) {
+                throw new IllegalStateException("appendAtVersion commits on its own: call it outside a transaction");
+            }
+            UUID id = UUID.fromString(after.id());
+            ps.setString(1, after.status().wire());
+            ps.setLong(2, after.version());
+            // ISO-8601 text cast by PostgreSQL: the driver's timestamp binding formats through a Calendar
+            ps.setString(3, after.updatedAt().toString());
+            ps.setObject(4, id);
+            ps.setLong(5, before.version());
+            ps.setInt(6, step.position());
+            ps.setString(7, step.step().wire());
+            ps.setInt(8, step.pathIndex());
+            ps.setString(9, step.mode().wire());
+            ps.setString(10, dataJson);
+            ps.setLong(11, after.version());
+            ps.setBytes(12, event);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) == 1;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot append to Path " + after.id(), e);
+        }
+    }
+
+    // the inserts read the update's RETURNING: they happen only when the version matched, after its row lock
+    private static final String APPEND_AT_VERSION = """
+            with head as (
+                update paths set status = ?, version = ?, updated_at = ?::timestamptz where path_id = ? and version = ?
+                returning path_id),
+            step as (
+                insert into path_steps (path_id, position, step, path_index, mode, data)
+                select path_id, ?::int, ?::text, ?::int, ?::text, ?::text from head),
+            event as (
+                insert into path_outbox (aggregate_id, version, event) select path_id, ?::bigint, ?::bytea from head)
+            select count(*)::int from head""";
+
     public Optional<Path> find(String pathId) {
         UUID id = UUID.fromString(pathId);
         try (Connection c = db.getConnection()) {

@@ -19,6 +19,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.jboss.resteasy.reactive.RestResponse;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -41,6 +43,7 @@ import dev.conveyor.review.paths.service.PathService;
 public class PathResource {
 
     private final PathService paths;
+    private final PathJsonCache json = new PathJsonCache();
 
     public PathResource(PathService paths) {
         this.paths = paths;
@@ -84,13 +87,17 @@ public class PathResource {
     @POST
     @jakarta.ws.rs.Path("/{id}/steps")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response append(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
-            JsonNode step) {
+    public RestResponse<byte[]> append(@PathParam("id") String id,
+            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, JsonNode step) {
         Long expected = PathViews.expectedVersion(ifMatch);
         Path path = paths.append(id, expected, step);
         PathStep added = path.lastStep().orElseThrow();
-        return Response.created(URI.create("/paths/" + id + "/steps/" + added.position()))
-                .tag(PathViews.etag(path.version())).entity(PathViews.path(path)).build();
+        // bytes with a type known at build time: the writer is chosen once, not negotiated per request;
+        // Location as a relative reference (RFC 9110), not resolved against the request's URI each time
+        return RestResponse.ResponseBuilder.<byte[]>create(RestResponse.Status.CREATED)
+                .header(HttpHeaders.LOCATION, "/paths/" + id + "/steps/" + added.position())
+                .tag(PathViews.etag(path.version())).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(json.path(path)).build();
     }
 
     /**

@@ -4,6 +4,9 @@ import java.util.List;
 
 import jakarta.ws.rs.core.EntityTag;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,6 +24,17 @@ final class PathViews {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private PathViews() {
+    }
+
+    private static final ObjectWriter WRITER = new ObjectMapper().writer();
+
+    /** A view as the bytes of its JSON. */
+    static byte[] bytes(ObjectNode view) {
+        try {
+            return WRITER.writeValueAsBytes(view);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write a Path view", e);
+        }
     }
 
     static EntityTag etag(long version) {
@@ -48,11 +62,17 @@ final class PathViews {
     }
 
     static ObjectNode path(Path path) {
+        ObjectNode view = head(path);
+        ArrayNode steps = view.putArray("steps");
+        path.steps().forEach(s -> steps.add(step(s)));
+        return view;
+    }
+
+    /** {@link #path} without its steps. */
+    static ObjectNode head(Path path) {
         ObjectNode view = summary(path);
         view.set("pending_ai_request", path.pendingAiRequest().map(r -> (Object) aiRequest(path, r))
                 .map(ObjectNode.class::cast).orElse(null));
-        ArrayNode steps = view.putArray("steps");
-        path.steps().forEach(s -> steps.add(step(s)));
         return view;
     }
 

@@ -38,6 +38,7 @@ import dev.conveyor.review.paths.messaging.PathOutbox;
 import dev.conveyor.review.paths.repository.PathRepository;
 import dev.conveyor.schemas.PathEvent;
 import dev.conveyor.schemas.TaskOrigins;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * Every change to a Path: lock its row, check the expected version, let {@link PathRules} decide,
@@ -97,12 +98,49 @@ public class PathService {
                 "Path " + path.id() + " refers to unknown workflow " + path.workflowId()));
     }
 
-    @Transactional
+    /**
+     * A person's step. With an expected version and no surrounding transaction it is written in
+     * one statement that commits on its own ({@link #appendAtVersion}); with {@code If-Match: *}
+     * (no version to check against) the Path's row is locked first, as every other write does.
+     */
     public Path append(String pathId, Long expectedVersion, JsonNode step) {
-        return change(pathId, expectedVersion, path -> {
+        if (expectedVersion != null && !QuarkusTransaction.isActive()) {
+            return appendAtVersion(pathId, expectedVersion, step);
+        }
+        return QuarkusTransaction.joiningExisting().call(() -> change(pathId, expectedVersion, path -> {
             PathStep checked = PathRules.checkAppend(path, workflowOf(path), step);
             return PathEvents.appended(path, checked, null, now());
-        });
+        }));
+    }
+
+    /**
+     * Optimistic append: decide on the Path at the expected version (the last committed state this
+     * instance wrote, else read from the tables), then write the step, the head and the event only
+     * if the row is still at that version. Of two racing appends the second waits for the first's
+     * row lock, finds the version moved and writes nothing: 412. The step's data is serialized once,
+     * for the table and the event.
+     */
+    private Path appendAtVersion(String pathId, long expectedVersion, JsonNode body) {
+        if (!validUuid(pathId)) {
+            throw PathRuleException.notFound("path_id", "no Path " + pathId);
+        }
+        Path path = recent.at(pathId, expectedVersion).or(() -> paths.find(pathId))
+                .orElseThrow(() -> PathRuleException.notFound("path_id", "no Path " + pathId));
+        if (path.version() != expectedVersion) {
+            throw new VersionConflictException(pathId, expectedVersion, path.version());
+        }
+        PathStep step = PathRules.checkAppend(path, workflowOf(path), body);
+        String dataJson = PathEvents.write(step.data());
+        PathEvent event = PathEvents.appended(path, step, dataJson, null, now());
+        Path after = PathEvents.applyAppended(path, event, step);
+        if (!paths.appendAtVersion(path, after, step, dataJson, events.encode(event))) {
+            long current = paths.version(pathId)
+                    .orElseThrow(() -> PathRuleException.notFound("path_id", "no Path " + pathId));
+            throw new VersionConflictException(pathId, expectedVersion, current);
+        }
+        recent.committed(after);
+        events.committed();
+        return after;
     }
 
     @Transactional

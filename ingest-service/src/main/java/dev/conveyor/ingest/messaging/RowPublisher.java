@@ -21,9 +21,9 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import dev.conveyor.ingest.SourceRow;
 import dev.conveyor.ingest.config.IngestConfig;
 import dev.conveyor.ingest.repository.RowOutboxRepository.Entry;
 import dev.conveyor.schemas.RowIngested;
@@ -129,7 +129,8 @@ public class RowPublisher {
     private final class Slot {
         private final String transactionalId;
         private final String clientId;
-        private KafkaProducer<String, RowIngested> producer;
+        private final RowIngestedEncoder encoder = new RowIngestedEncoder();
+        private KafkaProducer<String, byte[]> producer;
 
         Slot(int worker) {
             this.transactionalId = transactionalId(instanceId, worker);
@@ -137,14 +138,13 @@ public class RowPublisher {
         }
 
         void publish(List<Entry> rows) {
-            KafkaProducer<String, RowIngested> kafka = producer();
+            KafkaProducer<String, byte[]> kafka = producer();
             List<Future<RecordMetadata>> sent = new ArrayList<>(rows.size());
             try {
                 kafka.beginTransaction();
                 for (Entry entry : rows) {
-                    SourceRow row = entry.row();
-                    ProducerRecord<String, RowIngested> record = new ProducerRecord<>(Topics.SOURCE_ROWS.name(),
-                            row.referenceId().toString(), RowEvents.toEvent(row));
+                    ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.SOURCE_ROWS.name(),
+                            entry.referenceId().toString(), encoder.encode(entry));
                     record.headers().add(HEADER_STORED, STORED_BY_BYTES);
                     if (entry.traceparent() != null) {
                         record.headers().add(HEADER_TRACEPARENT, entry.traceparent().getBytes(StandardCharsets.UTF_8));
@@ -156,12 +156,13 @@ public class RowPublisher {
                 Throwable cause = firstFailure(sent, e);
                 abort(kafka, e);
                 throw new PublishException("Kafka did not take " + rows.size() + " rows: " + cause, cause,
-                        causedBy(cause, RecordTooLargeException.class) || causedBy(cause, SerializationException.class));
+                        causedBy(cause, RecordTooLargeException.class) || causedBy(cause, SerializationException.class)
+                                || causedBy(cause, RowIngestedEncoder.UnencodableRowException.class));
             }
         }
 
         /** Aborts; a producer that cannot abort (fenced, broken) is dropped and made anew next round. */
-        private void abort(KafkaProducer<String, RowIngested> kafka, RuntimeException failure) {
+        private void abort(KafkaProducer<String, byte[]> kafka, RuntimeException failure) {
             if (failure instanceof ProducerFencedException || failure instanceof AuthorizationException) {
                 close();
                 return;
@@ -173,13 +174,13 @@ public class RowPublisher {
             }
         }
 
-        private KafkaProducer<String, RowIngested> producer() {
+        private KafkaProducer<String, byte[]> producer() {
             if (producer == null) {
                 Map<String, Object> props = new HashMap<>(producerConfig);
                 props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
                 props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-                KafkaProducer<String, RowIngested> created = new KafkaProducer<>(props, new StringSerializer(),
-                        new RowIngestedSerializer());
+                KafkaProducer<String, byte[]> created = new KafkaProducer<>(props, new StringSerializer(),
+                        new ByteArraySerializer());
                 try {
                     // Fences the predecessor with this transactional id and aborts what it left open.
                     created.initTransactions();

@@ -3,6 +3,7 @@ package dev.conveyor.ingest.repository;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +31,17 @@ public class RowOutboxRepository {
     private static final ObjectReader COLUMNS = new ObjectMapper().readerFor(new TypeReference<Map<String, String>>() {
     });
 
-    /** An outbox entry with the row it publishes and the trace context it was stored under (or null). */
-    public record Entry(long seq, SourceRow row, String traceparent) {
+    /**
+     * An outbox entry with the row it publishes, its columns as the stored JSON text (the relay
+     * encodes them straight from it), and the trace context it was stored under (or null).
+     */
+    public record Entry(long seq, UUID referenceId, String sourceConnection, String columnsJson, UUID batchId,
+            Instant createdAt, String traceparent) {
+
+        /** The row with its columns parsed (for logs and tests; the relay does not need it). */
+        public SourceRow row() {
+            return new SourceRow(referenceId, sourceConnection, columns(columnsJson), batchId, createdAt, null, null);
+        }
     }
 
     private final EntityManager entityManager;
@@ -57,7 +67,7 @@ public class RowOutboxRepository {
             }
             try (PreparedStatement select = connection.prepareStatement("""
                     select o.seq, d.reference_id, d.source_connection, cast(d.columns as text), d.batch_id,
-                           d.created_at, d.origin, d.line, o.traceparent
+                           d.created_at, o.traceparent
                     from row_outbox o join source_data d on d.reference_id = o.reference_id
                     where o.parked_reason is null
                     order by o.seq
@@ -69,11 +79,9 @@ public class RowOutboxRepository {
                 List<Entry> entries = new ArrayList<>();
                 try (ResultSet r = select.executeQuery()) {
                     while (r.next()) {
-                        Long line = r.getObject(8) == null ? null : r.getLong(8);
-                        SourceRow row = new SourceRow(r.getObject(2, UUID.class), r.getString(3), columns(r.getString(4)),
+                        entries.add(new Entry(r.getLong(1), r.getObject(2, UUID.class), r.getString(3), r.getString(4),
                                 r.getObject(5, UUID.class), r.getObject(6, OffsetDateTime.class).toInstant(),
-                                r.getString(7), line);
-                        entries.add(new Entry(r.getLong(1), row, r.getString(9)));
+                                r.getString(7)));
                     }
                 }
                 return entries;
@@ -110,7 +118,7 @@ public class RowOutboxRepository {
         return entityManager.unwrap(Session.class).doReturningWork(work);
     }
 
-    private static Map<String, String> columns(String json) {
+    static Map<String, String> columns(String json) {
         try {
             return COLUMNS.readValue(json);
         } catch (JsonProcessingException e) {

@@ -176,7 +176,7 @@ public class OutboxRelay {
                     break; // keep what went through; the rest waits for the next round
                 }
                 LOG.error("Kafka refused row {} of source {} for good; its outbox entry {} is parked: {}",
-                        entry.row().referenceId(), entry.row().sourceConnection(), entry.seq(), e.getMessage());
+                        entry.referenceId(), entry.sourceConnection(), entry.seq(), e.getMessage());
                 outbox.park(entry.seq(), e.getMessage());
                 parked++;
             }

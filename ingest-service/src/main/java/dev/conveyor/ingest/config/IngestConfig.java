@@ -68,6 +68,14 @@ public interface IngestConfig {
     int relayBatchSize();
 
     /**
+     * Relay workers per instance, each with its own transactional producer
+     * ({@code conveyor-ingest-<instance-id>}, then {@code conveyor-ingest-<instance-id>#1}, ...):
+     * while one waits for PostgreSQL, another sends or commits to Kafka.
+     */
+    @WithDefault("2")
+    int relayWorkers();
+
+    /**
      * Whether this instance runs the outbox relay. Off, rows are stored and wait in the outbox for
      * another instance (or this one restarted with it on): for maintenance of the Kafka side, and
      * for the test that kills ingest between the database commit and the relay.

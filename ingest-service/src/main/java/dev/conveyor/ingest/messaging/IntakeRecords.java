@@ -1,18 +1,22 @@
 package dev.conveyor.ingest.messaging;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,6 +42,8 @@ public final class IntakeRecords {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+    /** As {@link #JSON}, for single values inside an object (what follows them is not "trailing"). */
+    private static final ObjectMapper VALUES = JSON.copy().disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** A row, or the reason there is none. */
     public record Outcome(SourceRow row, String problem) {
@@ -86,25 +92,65 @@ public final class IntakeRecords {
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
         }
-        JsonNode node;
-        try {
-            node = JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            return problem("malformed JSON: " + e.getOriginalMessage());
+        Map<String, String> columns = streamedColumns(text);
+        if (columns == null) {
+            // Not a plain good row: the tree parse gives the exact reason (or the columns, e.g. with an odd number).
+            JsonNode node;
+            try {
+                node = JSON.readTree(text);
+            } catch (JsonProcessingException e) {
+                return problem("malformed JSON: " + e.getOriginalMessage());
+            }
+            if (node == null || node.isMissingNode()) {
+                return problem("the value is blank: a JSON object of column to value is expected");
+            }
+            String shape = RowBatchParser.problemWith(node);
+            if (shape != null) {
+                return problem(shape);
+            }
+            columns = RowBatchParser.columnsOf(node);
         }
-        if (node == null || node.isMissingNode()) {
-            return problem("the value is blank: a JSON object of column to value is expected");
-        }
-        String shape = RowBatchParser.problemWith(node);
-        if (shape != null) {
-            return problem(shape);
-        }
-        Map<String, String> columns = RowBatchParser.columnsOf(node);
         String size = RowLimits.problemWithSize(columns, maxRowBytes);
         if (size != null) {
             return problem(size);
         }
         return new Outcome(new SourceRow(referenceId, source, columns, null, now, "kafka:" + record.topic(), null), null);
+    }
+
+    /**
+     * The columns of a JSON object read token by token, without a tree: the common case (an
+     * object of strings) costs a map and its strings. Other values are read as the tree parse
+     * reads them. Null for anything that is not a well-formed, non-empty object with named
+     * columns, which the caller then parses again for the exact reason.
+     */
+    static Map<String, String> streamedColumns(String text) {
+        try (JsonParser parser = VALUES.createParser(text)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            Map<String, String> columns = new LinkedHashMap<>();
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                if (name.isBlank()) {
+                    return null;
+                }
+                String value = switch (parser.nextToken()) {
+                    case VALUE_STRING -> parser.getText();
+                    case VALUE_NULL -> null;
+                    case VALUE_TRUE -> "true";
+                    case VALUE_FALSE -> "false";
+                    default -> RowBatchParser.text(VALUES.readTree(parser));
+                };
+                columns.put(name, value);
+            }
+            if (token != JsonToken.END_OBJECT || columns.isEmpty() || parser.nextToken() != null) {
+                return null;
+            }
+            return columns;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static Outcome problem(String reason) {

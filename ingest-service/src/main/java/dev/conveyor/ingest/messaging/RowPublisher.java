@@ -21,9 +21,9 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import dev.conveyor.ingest.SourceRow;
 import dev.conveyor.ingest.config.IngestConfig;
 import dev.conveyor.ingest.repository.RowOutboxRepository.Entry;
 import dev.conveyor.schemas.RowIngested;
@@ -32,9 +32,10 @@ import io.smallrye.common.annotation.Identifier;
 
 /**
  * Publishes rows from the outbox to {@code conveyor.source-rows} in one Kafka transaction per call:
- * read_committed consumers see all of it or nothing. The transactional id is stable per instance
- * ({@code conveyor-ingest-<instance-id>}), so a restarted instance fences its predecessor and
- * aborts whatever that one left open. Callers run one transaction at a time (the relay thread).
+ * read_committed consumers see all of it or nothing. Each relay worker has its own transactional
+ * producer; the ids are stable per instance and worker ({@link #transactionalId}), so a restarted
+ * instance fences its predecessor's workers and aborts whatever they left open. A worker runs one
+ * transaction at a time; workers run side by side.
  *
  * <p>A plain transactional {@link KafkaProducer}, not a messaging emitter: the emitter's per-record
  * completion callbacks (context propagation, a Uni each) took about 40% of ingest's CPU at
@@ -56,12 +57,12 @@ public class RowPublisher {
 
     private final Map<String, Object> producerConfig;
     private final Duration timeout;
-    private KafkaProducer<String, RowIngested> producer;
+    private final String instanceId;
+    private final Slot[] slots;
 
     public RowPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafka, IngestConfig config) {
         Map<String, Object> props = new HashMap<>(kafka);
         props.keySet().removeIf(key -> key.startsWith("group.") || key.startsWith("auto.") || key.contains("deserializer"));
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "conveyor-ingest-" + config.instanceId());
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         // A round is up to relay-batch-size rows in one transaction: big lz4 batches, sent as they fill.
@@ -74,37 +75,129 @@ public class RowPublisher {
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) config.publishTimeout().toMillis());
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(5000, config.publishTimeout().toMillis()));
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) config.publishTimeout().toMillis() + 20);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "ingest-relay-" + config.instanceId());
         this.producerConfig = Map.copyOf(props);
         this.timeout = config.publishTimeout();
+        this.instanceId = config.instanceId();
+        this.slots = new Slot[Math.max(1, config.relayWorkers())];
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = new Slot(i);
+        }
     }
+
+    /**
+     * {@code conveyor-ingest-<instance-id>} for worker 0 (the id a single relay always had, so an
+     * upgraded instance still fences what the old one left open), {@code conveyor-ingest-<instance-id>#<worker>}
+     * for the others: {@code #} is in no host or pod name, so no instance's worker 0 can take another's id.
+     */
+    public static String transactionalId(String instanceId, int worker) {
+        return "conveyor-ingest-" + instanceId + (worker == 0 ? "" : "#" + worker);
+    }
+
+    /** How many workers may publish side by side (one producer each). */
+    public int workers() {
+        return slots.length;
+    }
+
+    /**
+     * Makes worker {@code worker}'s producer if there is none yet: fences the predecessor with the
+     * same transactional id and aborts what it left open. Workers call it when they start, so a
+     * restarted instance unblocks read_committed consumers at once, not only when it next has rows.
+     *
+     * @throws PublishException when Kafka did not accept the producer (retried later)
+     */
+    public void ready(int worker) {
+        Slot slot = slots[worker];
+        synchronized (slot) {
+            slot.producer();
+        }
+    }
+
 
     /**
      * Sends one {@link RowIngested} per row (key: reference id) and commits, or aborts and throws.
      *
      * @throws PublishException when Kafka did not commit; nothing of the call is visible then
      */
-    public synchronized void publish(List<Entry> rows) {
-        KafkaProducer<String, RowIngested> kafka = producer();
-        List<Future<RecordMetadata>> sent = new ArrayList<>(rows.size());
-        try {
-            kafka.beginTransaction();
-            for (Entry entry : rows) {
-                SourceRow row = entry.row();
-                ProducerRecord<String, RowIngested> record = new ProducerRecord<>(Topics.SOURCE_ROWS.name(),
-                        row.referenceId().toString(), RowEvents.toEvent(row));
-                record.headers().add(HEADER_STORED, STORED_BY_BYTES);
-                if (entry.traceparent() != null) {
-                    record.headers().add(HEADER_TRACEPARENT, entry.traceparent().getBytes(StandardCharsets.UTF_8));
+    public void publish(int worker, List<Entry> rows) {
+        Slot slot = slots[worker];
+        synchronized (slot) {
+            slot.publish(rows);
+        }
+    }
+
+    /** One worker's transactional producer, made on first use and again after it broke. */
+    private final class Slot {
+        private final String transactionalId;
+        private final String clientId;
+        private final RowIngestedEncoder encoder = new RowIngestedEncoder();
+        private KafkaProducer<String, byte[]> producer;
+
+        Slot(int worker) {
+            this.transactionalId = transactionalId(instanceId, worker);
+            this.clientId = "ingest-relay-" + instanceId + (worker == 0 ? "" : "-" + worker);
+        }
+
+        void publish(List<Entry> rows) {
+            KafkaProducer<String, byte[]> kafka = producer();
+            List<Future<RecordMetadata>> sent = new ArrayList<>(rows.size());
+            try {
+                kafka.beginTransaction();
+                for (Entry entry : rows) {
+                    ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.SOURCE_ROWS.name(),
+                            entry.referenceId().toString(), encoder.encode(entry));
+                    record.headers().add(HEADER_STORED, STORED_BY_BYTES);
+                    if (entry.traceparent() != null) {
+                        record.headers().add(HEADER_TRACEPARENT, entry.traceparent().getBytes(StandardCharsets.UTF_8));
+                    }
+                    sent.add(kafka.send(record));
                 }
-                sent.add(kafka.send(record));
+                kafka.commitTransaction();
+            } catch (RuntimeException e) {
+                Throwable cause = firstFailure(sent, e);
+                abort(kafka, e);
+                throw new PublishException("Kafka did not take " + rows.size() + " rows: " + cause, cause,
+                        causedBy(cause, RecordTooLargeException.class) || causedBy(cause, SerializationException.class)
+                                || causedBy(cause, RowIngestedEncoder.UnencodableRowException.class));
             }
-            kafka.commitTransaction();
-        } catch (RuntimeException e) {
-            Throwable cause = firstFailure(sent, e);
-            abort(kafka, e);
-            throw new PublishException("Kafka did not take " + rows.size() + " rows: " + cause, cause,
-                    causedBy(cause, RecordTooLargeException.class) || causedBy(cause, SerializationException.class));
+        }
+
+        /** Aborts; a producer that cannot abort (fenced, broken) is dropped and made anew next round. */
+        private void abort(KafkaProducer<String, byte[]> kafka, RuntimeException failure) {
+            if (failure instanceof ProducerFencedException || failure instanceof AuthorizationException) {
+                close();
+                return;
+            }
+            try {
+                kafka.abortTransaction();
+            } catch (KafkaException e) {
+                close();
+            }
+        }
+
+        private KafkaProducer<String, byte[]> producer() {
+            if (producer == null) {
+                Map<String, Object> props = new HashMap<>(producerConfig);
+                props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+                props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+                KafkaProducer<String, byte[]> created = new KafkaProducer<>(props, new StringSerializer(),
+                        new ByteArraySerializer());
+                try {
+                    // Fences the predecessor with this transactional id and aborts what it left open.
+                    created.initTransactions();
+                } catch (RuntimeException e) {
+                    created.close(Duration.ZERO);
+                    throw new PublishException("Kafka did not accept the relay's transactional producer: " + e, e, false);
+                }
+                producer = created;
+            }
+            return producer;
+        }
+
+        void close() {
+            if (producer != null) {
+                producer.close(timeout);
+                producer = null;
+            }
         }
     }
 
@@ -125,40 +218,12 @@ public class RowPublisher {
         return commit;
     }
 
-    /** Aborts; a producer that cannot abort (fenced, broken) is dropped and made anew next round. */
-    private void abort(KafkaProducer<String, RowIngested> kafka, RuntimeException failure) {
-        if (failure instanceof ProducerFencedException || failure instanceof AuthorizationException) {
-            close();
-            return;
-        }
-        try {
-            kafka.abortTransaction();
-        } catch (KafkaException e) {
-            close();
-        }
-    }
-
-    private KafkaProducer<String, RowIngested> producer() {
-        if (producer == null) {
-            KafkaProducer<String, RowIngested> created = new KafkaProducer<>(producerConfig, new StringSerializer(),
-                    new RowIngestedSerializer());
-            try {
-                // Fences the predecessor with this transactional id and aborts what it left open.
-                created.initTransactions();
-            } catch (RuntimeException e) {
-                created.close(Duration.ZERO);
-                throw new PublishException("Kafka did not accept the relay's transactional producer: " + e, e, false);
-            }
-            producer = created;
-        }
-        return producer;
-    }
-
     @PreDestroy
-    synchronized void close() {
-        if (producer != null) {
-            producer.close(timeout);
-            producer = null;
+    void close() {
+        for (Slot slot : slots) {
+            synchronized (slot) {
+                slot.close();
+            }
         }
     }
 

@@ -20,30 +20,130 @@ final class CopyText {
     }
 
     static String rows(List<SourceRow> rows) {
-        StringBuilder out = new StringBuilder(rows.size() * 160);
+        StringBuilder out = new StringBuilder(rows.size() * 200);
+        // The rows of a chunk share source, batch, time and origin: each is formatted once, not per row.
+        Shared source = new Shared();
+        Shared batch = new Shared();
+        Shared createdAt = new Shared();
+        Shared origin = new Shared();
         for (SourceRow row : rows) {
-            out.append(row.referenceId()).append('\t');
-            text(out, row.sourceConnection());
-            out.append('\t');
-            StringBuilder json = new StringBuilder(128);
-            json(json, row.columns());
-            text(out, json);
-            out.append('\t');
-            nullable(out, row.batchId());
-            out.append('\t').append(row.createdAt()).append('\t');
-            text(out, row.origin());
-            out.append('\t');
-            nullable(out, row.line());
+            uuid(out, row.referenceId());
+            out.append('\t').append(source.of(row.sourceConnection(), true)).append('\t');
+            copyJson(out, row.columns());
+            out.append('\t').append(batch.of(row.batchId(), false));
+            out.append('\t').append(createdAt.of(row.createdAt(), false)).append('\t');
+            out.append(origin.of(row.origin(), true)).append('\t');
+            if (row.line() == null) {
+                out.append("\\N");
+            } else {
+                out.append(row.line().longValue());
+            }
             out.append('\n');
         }
         return out.toString();
+    }
+
+    /** The COPY text of the last value seen, kept while the next rows bring the same value. */
+    private static final class Shared {
+        private Object value;
+        private String text = "\\N";
+
+        String of(Object next, boolean escape) {
+            if (next != value && (next == null || !next.equals(value))) {
+                value = next;
+                if (next == null) {
+                    text = "\\N";
+                } else {
+                    StringBuilder formatted = new StringBuilder();
+                    if (escape) {
+                        CopyText.text(formatted, next.toString());
+                    } else {
+                        formatted.append(next);
+                    }
+                    text = formatted.toString();
+                }
+            }
+            return text;
+        }
+    }
+
+    /**
+     * The columns as a JSON object and at once as a COPY text value: the JSON's own escapes carry
+     * backslashes, which COPY doubles. One pass, no JSON string in between.
+     */
+    static void copyJson(StringBuilder out, Map<String, String> columns) {
+        out.append('{');
+        boolean first = true;
+        for (Map.Entry<String, String> column : columns.entrySet()) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            copyJsonString(out, column.getKey());
+            out.append(':');
+            if (column.getValue() == null) {
+                out.append("null");
+            } else {
+                copyJsonString(out, column.getValue());
+            }
+        }
+        out.append('}');
+    }
+
+    private static void copyJsonString(StringBuilder out, String value) {
+        out.append('"');
+        int length = value.length();
+        int plainFrom = 0;
+        for (int i = 0; i < length; i++) {
+            char c = value.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                continue;
+            }
+            out.append(value, plainFrom, i);
+            plainFrom = i + 1;
+            switch (c) {
+                case '"' -> out.append("\\\\\"");
+                case '\\' -> out.append("\\\\\\\\");
+                case '\n' -> out.append("\\\\n");
+                case '\r' -> out.append("\\\\r");
+                case '\t' -> out.append("\\\\t");
+                case '\b' -> out.append("\\\\b");
+                case '\f' -> out.append("\\\\f");
+                default -> out.append("\\\\u00").append(Character.forDigit(c >> 4, 16))
+                        .append(Character.forDigit(c & 0xF, 16));
+            }
+        }
+        out.append(value, plainFrom, length);
+        out.append('"');
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** A UUID in its canonical form, without the string {@link UUID#toString} makes. */
+    static void uuid(StringBuilder out, UUID id) {
+        hex(out, id.getMostSignificantBits() >>> 32, 8);
+        out.append('-');
+        hex(out, id.getMostSignificantBits() >>> 16, 4);
+        out.append('-');
+        hex(out, id.getMostSignificantBits(), 4);
+        out.append('-');
+        hex(out, id.getLeastSignificantBits() >>> 48, 4);
+        out.append('-');
+        hex(out, id.getLeastSignificantBits(), 12);
+    }
+
+    private static void hex(StringBuilder out, long bits, int digits) {
+        for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
+            out.append(HEX[(int) (bits >>> shift) & 0xF]);
+        }
     }
 
     /** One outbox line a row: its reference id and the trace context it came in with (or null). */
     static String outbox(List<UUID> ids, String traceparent) {
         StringBuilder out = new StringBuilder(ids.size() * (traceparent == null ? 40 : 96));
         for (UUID id : ids) {
-            out.append(id).append('\t');
+            uuid(out, id);
+            out.append('\t');
             if (traceparent == null) {
                 out.append("\\N");
             } else {
@@ -99,7 +199,7 @@ final class CopyText {
     }
 
     /** A value in COPY text format: backslash, tab, newline and carriage return escaped. */
-    private static void text(StringBuilder out, CharSequence value) {
+    static void text(StringBuilder out, CharSequence value) {
         if (value == null) {
             out.append("\\N");
             return;
@@ -113,14 +213,6 @@ final class CopyText {
                 case '\r' -> out.append("\\r");
                 default -> out.append(c);
             }
-        }
-    }
-
-    private static void nullable(StringBuilder out, Object value) {
-        if (value == null) {
-            out.append("\\N");
-        } else {
-            out.append(value);
         }
     }
 }

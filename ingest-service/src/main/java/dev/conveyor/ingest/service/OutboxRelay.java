@@ -25,8 +25,11 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Publishes committed outbox entries to {@code conveyor.source-rows}: locks a batch of entries
- * (skipping those another instance holds), publishes their rows in one Kafka transaction, then
- * deletes the entries in the same database transaction. If Kafka fails, the database rolls back
+ * (skipping those another instance or worker holds), publishes their rows in one Kafka
+ * transaction, then deletes the entries in the same database transaction. {@code relay-workers}
+ * workers run such rounds side by side, each with its own transactional producer, so one round's
+ * database work overlaps another's Kafka work; a row has one entry, so no two workers ever hold
+ * the same row and per-key order is not at stake. If Kafka fails, the database rolls back
  * and the entries wait for the next round; if the process dies after Kafka committed but before
  * the database did, the rows are published again under the same reference ids, which every
  * consumer treats as the same row. Wakes up after each ingest commit, and every
@@ -41,9 +44,9 @@ public class OutboxRelay {
     private final RowPublisher publisher;
     private final IngestConfig config;
     private final TransactionSynchronizationRegistry transactions;
-    private final Semaphore wake = new Semaphore(0);
+    private final List<Semaphore> wake = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
-    private Thread thread;
 
     public OutboxRelay(RowOutboxRepository outbox, RowPublisher publisher, IngestConfig config,
             TransactionSynchronizationRegistry transactions) {
@@ -59,16 +62,22 @@ public class OutboxRelay {
             return;
         }
         running = true;
-        thread = new Thread(this::run, "outbox-relay");
-        thread.setDaemon(true);
-        thread.start();
+        for (int worker = 0; worker < publisher.workers(); worker++) {
+            int id = worker;
+            wake.add(new Semaphore(0));
+            Thread thread = new Thread(() -> run(id), "outbox-relay-" + worker);
+            thread.setDaemon(true);
+            threads.add(thread);
+        }
+        threads.forEach(Thread::start);
     }
 
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {
         running = false;
-        wake.release();
-        if (thread != null) {
-            thread.join(config.publishTimeout().toMillis() + 5_000);
+        wake.forEach(Semaphore::release);
+        long deadline = System.nanoTime() + (config.publishTimeout().toMillis() + 5_000) * 1_000_000;
+        for (Thread thread : threads) {
+            thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         }
     }
 
@@ -82,25 +91,32 @@ public class OutboxRelay {
             @Override
             public void afterCompletion(int status) {
                 if (status == Status.STATUS_COMMITTED) {
-                    wake.release();
+                    wake.forEach(Semaphore::release);
                 }
             }
         });
     }
 
-    private void run() {
+    private void run(int worker) {
+        Semaphore woken = wake.get(worker);
+        boolean ready = false;
         while (running) {
             boolean more;
             try {
-                more = relayOnce() >= config.relayBatchSize();
+                if (!ready) {
+                    // Fences this worker's predecessor at once: what it left open stops holding back consumers.
+                    publisher.ready(worker);
+                    ready = true;
+                }
+                more = relayOnce(worker) >= config.relayBatchSize();
             } catch (RuntimeException e) {
                 LOG.warn("Outbox relay round failed, the entries stay and are retried: {}", e.toString());
                 more = false;
             }
             if (!more) {
                 try {
-                    wake.tryAcquire(config.relayInterval().toMillis(), TimeUnit.MILLISECONDS);
-                    wake.drainPermits();
+                    woken.tryAcquire(config.relayInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    woken.drainPermits();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
@@ -109,45 +125,58 @@ public class OutboxRelay {
         }
     }
 
+    /** One round on worker 0: at most {@code relay-batch-size} entries; see {@link #relayOnce(int)}. */
+    public int relayOnce() {
+        return relayOnce(0);
+    }
+
     /**
-     * One round: at most {@code relay-batch-size} entries.
+     * One round of worker {@code worker}: at most {@code relay-batch-size} entries.
      *
      * @return how many entries were published (or parked)
      */
-    public int relayOnce() {
+    public int relayOnce(int worker) {
         int timeoutSeconds = (int) Math.max(5, 2 * config.publishTimeout().toSeconds() + 5);
         return QuarkusTransaction.requiringNew().timeout(timeoutSeconds).call(() -> {
+            long started = System.nanoTime();
             List<Entry> entries = outbox.lockNext(config.relayBatchSize());
             if (entries.isEmpty()) {
                 return 0;
             }
+            long locked = System.nanoTime();
             try {
-                publisher.publish(entries);
+                publisher.publish(worker, entries);
+                long published = System.nanoTime();
                 outbox.delete(entries.stream().map(Entry::seq).toList());
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("Relay worker {}: {} rows, lock+read {} ms, publish {} ms, delete {} ms", worker,
+                            entries.size(), (locked - started) / 1_000_000, (published - locked) / 1_000_000,
+                            (System.nanoTime() - published) / 1_000_000);
+                }
                 return entries.size();
             } catch (PublishException e) {
                 if (!e.refused()) {
                     throw e; // the broker is away or slow: roll back, retry next round
                 }
-                return relayOneByOne(entries);
+                return relayOneByOne(worker, entries);
             }
         });
     }
 
     /** Kafka refused a record for good: publish the rows singly and park the ones it refuses. */
-    private int relayOneByOne(List<Entry> entries) {
+    private int relayOneByOne(int worker, List<Entry> entries) {
         List<Long> published = new ArrayList<>();
         int parked = 0;
         for (Entry entry : entries) {
             try {
-                publisher.publish(List.of(entry));
+                publisher.publish(worker, List.of(entry));
                 published.add(entry.seq());
             } catch (PublishException e) {
                 if (!e.refused()) {
                     break; // keep what went through; the rest waits for the next round
                 }
                 LOG.error("Kafka refused row {} of source {} for good; its outbox entry {} is parked: {}",
-                        entry.row().referenceId(), entry.row().sourceConnection(), entry.seq(), e.getMessage());
+                        entry.referenceId(), entry.sourceConnection(), entry.seq(), e.getMessage());
                 outbox.park(entry.seq(), e.getMessage());
                 parked++;
             }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -13,7 +15,12 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+
 import dev.conveyor.ingest.SourceRow;
+import dev.conveyor.ingest.service.RowBatchParser;
 
 class IntakeRecordsTest {
 
@@ -83,5 +90,33 @@ class IntakeRecordsTest {
         assertThat(IntakeRecords.parse(record("S3", "{\"a\": \"x\"}".getBytes(StandardCharsets.UTF_8), 1,
                 Map.of("reference_id", "1-1-1-1-1".getBytes(StandardCharsets.UTF_8))), NOW, 900_000).problem())
                 .contains("reference_id header is not a UUID");
+    }
+
+    @Test
+    void shouldReadColumnsTokenByTokenAsTheTreeParseReadsThem() throws Exception {
+        ObjectMapper tree = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+        for (String json : List.of(
+                "{\"a\": \"x\", \"b\": null, \"c\": true, \"d\": false}",
+                "{\"n\": 1.50, \"e\": 1e3, \"i\": -7, \"big\": 123456789012345678901234567890}",
+                "{\"nested\": {\"k\": [1, \"two\", null]}, \"list\": [], \"after\": \"y\"}",
+                "{\"dup\": \"first\", \"other\": \"o\", \"dup\": \"last\"}",
+                "{\"esc\": \"tab\\t quote\\\" \\u00e9 \\ud83d\\ude00\"}")) {
+            Map<String, String> streamed = IntakeRecords.streamedColumns(json);
+
+            assertThat(streamed).as(json).isNotNull();
+            assertThat(new ArrayList<>(streamed.entrySet())).as(json)
+                    .isEqualTo(new ArrayList<>(RowBatchParser.columnsOf(tree.readTree(json)).entrySet()));
+        }
+    }
+
+    @Test
+    void shouldLeaveAnythingButAGoodObjectToTheTreeParseForItsReason() {
+        for (String json : List.of("{}", "[1]", "\"text\"", "{\"a\": 1} {\"b\": 2}", "{\"a\": ", "{\" \": \"blank name\"}", "")) {
+            assertThat(IntakeRecords.streamedColumns(json)).as(json).isNull();
+        }
+        assertThat(IntakeRecords.parse(record("S3", "{\"a\": 1} {\"b\": 2}"), NOW, 900_000).problem())
+                .startsWith("malformed JSON").contains("Trailing token");
+        assertThat(IntakeRecords.parse(record("S3", "{\" \": \"x\"}"), NOW, 900_000).problem()).contains("blank");
     }
 }

@@ -67,4 +67,46 @@ class CopyTextTest {
         assertThat(CopyText.outbox(List.of(a, b), null)).isEqualTo(a + "\t\\N\n" + b + "\t\\N\n");
         assertThat(CopyText.outbox(List.of(a), "00-abc-def-01")).isEqualTo(a + "\t00-abc-def-01\n");
     }
+
+    @Test
+    void shouldWriteTheColumnsAsCopyTextOfTheirJsonInOnePass() {
+        Map<String, String> columns = new LinkedHashMap<>();
+        columns.put("quote \" and backslash \\", "tab\there, newline\nthere, cr\r, bell\u0007, \b\f é ✓ 😀");
+        columns.put("plain", "The plot was great.");
+        columns.put("missing", null);
+        StringBuilder json = new StringBuilder();
+        CopyText.json(json, columns);
+        StringBuilder expected = new StringBuilder();
+        CopyText.text(expected, json);
+
+        StringBuilder onePass = new StringBuilder();
+        CopyText.copyJson(onePass, columns);
+
+        assertThat(onePass.toString()).isEqualTo(expected.toString());
+    }
+
+    @Test
+    void shouldWriteUuidsInTheirCanonicalForm() {
+        for (UUID id : List.of(UUID.randomUUID(), UUID.fromString("00000000-0000-0000-0000-000000000000"),
+                UUID.fromString("ffffffff-ffff-ffff-ffff-ffffffffffff"), UUID.fromString("0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9"))) {
+            StringBuilder out = new StringBuilder();
+            CopyText.uuid(out, id);
+            assertThat(out.toString()).isEqualTo(id.toString());
+        }
+    }
+
+    @Test
+    void shouldFormatSharedValuesAgainWhenTheyChangeFromRowToRow() {
+        UUID batchA = UUID.randomUUID();
+        Instant t = Instant.parse("2026-01-02T03:04:05.678Z");
+        SourceRow a = new SourceRow(UUID.randomUUID(), "S3", Map.of("a", "1"), batchA, t, "rest", 1L);
+        SourceRow b = new SourceRow(UUID.randomUUID(), "tab\tsource", Map.of("a", "1"), null, t.plusMillis(1), "kafka:t", 2L);
+        SourceRow c = new SourceRow(UUID.randomUUID(), "S3", Map.of("a", "1"), batchA, t, "rest", 3L);
+
+        String[] lines = CopyText.rows(List.of(a, b, c)).split("\n");
+
+        assertThat(lines[0]).isEqualTo(a.referenceId() + "\tS3\t{\"a\":\"1\"}\t" + batchA + "\t2026-01-02T03:04:05.678Z\trest\t1");
+        assertThat(lines[1]).isEqualTo(b.referenceId() + "\ttab\\tsource\t{\"a\":\"1\"}\t\\N\t2026-01-02T03:04:05.679Z\tkafka:t\t2");
+        assertThat(lines[2]).isEqualTo(c.referenceId() + "\tS3\t{\"a\":\"1\"}\t" + batchA + "\t2026-01-02T03:04:05.678Z\trest\t3");
+    }
 }

@@ -140,7 +140,7 @@ public class ReviewSessionRepository {
                 if (rows.length() > 1) {
                     rows.append(',');
                 }
-                rows.append("{\"p\":").append(i).append(",\"e\":").append(SessionJson.write(after.get(i))).append('}');
+                rows.append("{\"p\":").append(i).append(",\"e\":").append(EntryJson.of(after.get(i))).append('}');
             }
             rows.append(']');
             em.createNativeQuery("insert into " + t.table() + " (session_id, position, " + t.idColumn() + ", entry)"

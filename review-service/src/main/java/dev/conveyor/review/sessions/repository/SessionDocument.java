@@ -5,9 +5,12 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 
 import dev.conveyor.review.sessions.DatasetReviewSession;
+import dev.conveyor.review.sessions.SemanticFieldEntry;
 import dev.conveyor.review.sessions.SessionJson;
+import dev.conveyor.review.sessions.ValidationFinding;
 
 /**
  * How a session is split for storage: its two big lists ({@code fields}, {@code findings}) as one
@@ -24,6 +27,17 @@ public final class SessionDocument {
 
     static final ObjectMapper REST = SessionJson.MAPPER.copy().addMixIn(DatasetReviewSession.class, WithoutRows.class);
 
+    /** The API's form, with each entry written from its kept JSON ({@link EntryJson}). */
+    abstract static class EntriesFromKeptJson {
+        @JsonSerialize(contentUsing = EntryJson.Serializer.class)
+        public List<SemanticFieldEntry> fields;
+        @JsonSerialize(contentUsing = EntryJson.Serializer.class)
+        public List<ValidationFinding> findings;
+    }
+
+    static final ObjectMapper ANSWER = SessionJson.MAPPER.copy()
+            .addMixIn(DatasetReviewSession.class, EntriesFromKeptJson.class);
+
     private SessionDocument() {
     }
 
@@ -31,6 +45,18 @@ public final class SessionDocument {
     public static String rest(DatasetReviewSession s) {
         try {
             return REST.writeValueAsString(s);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write session " + s.sessionId, e);
+        }
+    }
+
+    /**
+     * The session as the API answers it: byte for byte {@code SessionJson.write(s)}, but an entry
+     * unchanged since it was last written or answered is not serialized again.
+     */
+    public static String json(DatasetReviewSession s) {
+        try {
+            return ANSWER.writeValueAsString(s);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("Cannot write session " + s.sessionId, e);
         }

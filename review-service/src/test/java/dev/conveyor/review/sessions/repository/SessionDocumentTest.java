@@ -112,6 +112,22 @@ class SessionDocumentTest {
     }
 
     @Test
+    void theAnswerIsTheMappersJsonAndFollowsReplacedEntries() {
+        DatasetReviewSession committedState = session(6, 3);
+        assertThat(SessionDocument.json(committedState)).isEqualTo(SessionJson.write(committedState));
+        assertThat(SessionDocument.json(committedState)).isEqualTo(SessionJson.write(committedState)); // from kept JSON
+
+        DatasetReviewSession s = SessionDocument.workingCopy(
+                new SessionSnapshot(committedState, SessionDocument.rest(committedState)));
+        SemanticFieldEntry edited = Change.copy(s.fields.get(4));
+        edited.verboseName = "Edited \"quoted\" é";
+        s = apply(s, Change.of(SessionEventType.FIELD_UPDATED, "field", edited));
+
+        assertThat(SessionDocument.json(s)).isEqualTo(SessionJson.write(s)).contains("Edited \\\"quoted\\\" é");
+        assertThat(SessionDocument.json(committedState)).isEqualTo(SessionJson.write(committedState));
+    }
+
+    @Test
     void aMovedEntryIsAChangeOfItsPosition() {
         Object a = new Object();
         Object b = new Object();

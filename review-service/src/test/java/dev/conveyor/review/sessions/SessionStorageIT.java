@@ -80,8 +80,12 @@ class SessionStorageIT {
         assertThat(fieldsBefore).hasSize(COLUMNS);
         assertThat(findingsBefore).hasSize(UNDOCUMENTED);
 
-        OWNER.request().body(Map.of("verbose_name", "Renamed")).patch("/review-sessions/{id}/fields/{f}", id,
-                s.getString("fields[7].field_id")).then().statusCode(200);
+        io.restassured.response.Response edit = OWNER.request().body(Map.of("verbose_name", "Renamed é"))
+                .patch("/review-sessions/{id}/fields/{f}", id, s.getString("fields[7].field_id"));
+        assertThat(edit.statusCode()).isEqualTo(200);
+        assertThat(edit.contentType()).startsWith("application/json");
+        assertThat(edit.jsonPath().getString("fields[7].verbose_name")).isEqualTo("Renamed é");
+        System.out.println("SESSION ANSWER Content-Type: " + edit.contentType());
 
         assertThat(changed(fieldsBefore, rowVersions("review_session_fields", id))).containsExactly(7);
         assertThat(changed(findingsBefore, rowVersions("review_session_findings", id))).isEmpty();

@@ -1,13 +1,13 @@
 package dev.conveyor.review.sessions.repository;
 
 import java.io.IOException;
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.conveyor.review.sessions.SessionJson;
 
@@ -19,19 +19,19 @@ import dev.conveyor.review.sessions.SessionJson;
  */
 final class EntryJson {
 
-    /** Keyed by the entry itself (the entry classes keep identity equality); dropped with the entry. */
-    private static final Map<Object, String> BY_ENTRY = Collections.synchronizedMap(new WeakHashMap<>());
+    /** Keyed by the entry itself (by identity, weakly): dropped with the entry. Lock-free reads. */
+    private static final Cache<Object, SerializedString> BY_ENTRY = Caffeine.newBuilder().weakKeys().build();
 
     private EntryJson() {
     }
 
     static String of(Object entry) {
-        String json = BY_ENTRY.get(entry);
-        if (json == null) {
-            json = SessionJson.write(entry);
-            BY_ENTRY.put(entry, json);
-        }
-        return json;
+        return kept(entry).getValue();
+    }
+
+    /** The entry's JSON; its UTF-8 bytes are also kept once an answer asked for them. */
+    private static SerializedString kept(Object entry) {
+        return BY_ENTRY.get(entry, e -> new SerializedString(SessionJson.write(e)));
     }
 
     /** Writes a list element from its kept JSON: the same bytes the mapper would write. */
@@ -42,7 +42,7 @@ final class EntryJson {
 
         @Override
         public void serialize(Object entry, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            gen.writeRawValue(of(entry));
+            gen.writeRawValue(kept(entry));
         }
     }
 }

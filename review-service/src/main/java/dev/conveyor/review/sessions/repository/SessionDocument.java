@@ -51,12 +51,12 @@ public final class SessionDocument {
     }
 
     /**
-     * The session as the API answers it: byte for byte {@code SessionJson.write(s)}, but an entry
-     * unchanged since it was last written or answered is not serialized again.
+     * The session as the API answers it, in UTF-8: byte for byte {@code SessionJson.write(s)}, but
+     * an entry unchanged since it was last written or answered is copied from its kept bytes.
      */
-    public static String json(DatasetReviewSession s) {
+    public static byte[] json(DatasetReviewSession s) {
         try {
-            return ANSWER.writeValueAsString(s);
+            return ANSWER.writeValueAsBytes(s);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("Cannot write session " + s.sessionId, e);
         }

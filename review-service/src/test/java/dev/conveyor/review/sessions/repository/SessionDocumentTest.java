@@ -114,8 +114,8 @@ class SessionDocumentTest {
     @Test
     void theAnswerIsTheMappersJsonAndFollowsReplacedEntries() {
         DatasetReviewSession committedState = session(6, 3);
-        assertThat(SessionDocument.json(committedState)).isEqualTo(SessionJson.write(committedState));
-        assertThat(SessionDocument.json(committedState)).isEqualTo(SessionJson.write(committedState)); // from kept JSON
+        assertThat(json(committedState)).isEqualTo(SessionJson.write(committedState));
+        assertThat(json(committedState)).isEqualTo(SessionJson.write(committedState)); // from kept JSON
 
         DatasetReviewSession s = SessionDocument.workingCopy(
                 new SessionSnapshot(committedState, SessionDocument.rest(committedState)));
@@ -123,8 +123,8 @@ class SessionDocumentTest {
         edited.verboseName = "Edited \"quoted\" é";
         s = apply(s, Change.of(SessionEventType.FIELD_UPDATED, "field", edited));
 
-        assertThat(SessionDocument.json(s)).isEqualTo(SessionJson.write(s)).contains("Edited \\\"quoted\\\" é");
-        assertThat(SessionDocument.json(committedState)).isEqualTo(SessionJson.write(committedState));
+        assertThat(json(s)).isEqualTo(SessionJson.write(s)).contains("Edited \\\"quoted\\\" é");
+        assertThat(json(committedState)).isEqualTo(SessionJson.write(committedState));
     }
 
     @Test
@@ -143,6 +143,10 @@ class SessionDocumentTest {
         List<SemanticFieldEntry> back = SessionDocument.list(SessionJson.write(s.fields), SemanticFieldEntry.class);
         assertThat(back).extracting(f -> f.fieldName).containsExactly("col_0", "col_1", "col_2");
         assertThat(SessionJson.write(back)).isEqualTo(SessionJson.write(s.fields));
+    }
+
+    private static String json(DatasetReviewSession s) {
+        return new String(SessionDocument.json(s), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static DatasetReviewSession apply(DatasetReviewSession s, Change c) {

@@ -48,7 +48,8 @@ class SessionBenchmark {
     @TestHTTPResource("/review-sessions")
     URI sessions;
 
-    private final HttpClient client = HttpClient.newHttpClient();
+    /** HTTP/1.1, as the REST clients of the other benchmarks and most API callers use. */
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
     void intakeAndFieldEdits() {

@@ -1,5 +1,6 @@
 package dev.conveyor.review.sessions.repository;
 
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,9 +15,9 @@ import dev.conveyor.review.sessions.config.SessionCacheConfig;
 
 /**
  * The last committed state of recently used sessions, so that a command need not read and parse
- * the session's rows. A snapshot is used only at the version the session's row shows (read under
- * the row lock by commands): a state another instance wrote since has another version and is read
- * from PostgreSQL instead. Bounded by the number of fields and findings held, least recently used
+ * the session's rows. A snapshot is used only at the version and change time the session's row
+ * shows (read under the row lock by commands): a state another instance wrote since has another
+ * version and is read from PostgreSQL instead. Bounded by the number of fields and findings held, least recently used
  * first out. Only committed states enter (never one whose transaction rolled back).
  */
 @ApplicationScoped
@@ -32,9 +33,14 @@ public class RecentSessions {
         this.capacity = config.maxEntries();
     }
 
-    public synchronized Optional<SessionSnapshot> at(String sessionId, long version) {
+    /** A committed state as its row names it. */
+    public record Version(long version, Instant updatedAt) {
+    }
+
+    public synchronized Optional<SessionSnapshot> at(String sessionId, Version row) {
         SessionSnapshot s = byId.get(sessionId);
-        return s != null && s.version() == version ? Optional.of(s) : Optional.empty();
+        return s != null && s.version() == row.version() && row.updatedAt().equals(s.state().updatedAt)
+                ? Optional.of(s) : Optional.empty();
     }
 
     /** Keeps the snapshot once the current transaction commits. */

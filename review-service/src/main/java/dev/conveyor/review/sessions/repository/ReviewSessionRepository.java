@@ -41,14 +41,14 @@ public class ReviewSessionRepository {
      * snapshot is current; otherwise the session is read from its rows.
      */
     public Optional<SessionSnapshot> lock(String sessionId) {
-        return versionOf("select version from review_sessions where session_id = :id for update", sessionId)
-                .map(version -> recent.at(sessionId, version).orElseGet(() -> load(sessionId)
+        return versionOf("select version, updated_at from review_sessions where session_id = :id for update",
+                sessionId).map(version -> recent.at(sessionId, version).orElseGet(() -> load(sessionId)
                         .orElseThrow(() -> new IllegalStateException("session " + sessionId + " vanished under its lock"))));
     }
 
     /** The session as last committed (a working copy: the caller may change it). */
     public Optional<DatasetReviewSession> find(String sessionId) {
-        return versionOf("select version from review_sessions where session_id = :id", sessionId)
+        return versionOf("select version, updated_at from review_sessions where session_id = :id", sessionId)
                 .flatMap(version -> recent.at(sessionId, version).or(() -> load(sessionId).map(s -> {
                     recent.remember(s);
                     return s;
@@ -191,10 +191,20 @@ public class ReviewSessionRepository {
         });
     }
 
+    /**
+     * The row's version and last change time: together they name one committed state, even across
+     * a rebuild from a topic that lost events (the version could then be reached again by other
+     * events, never at the same time).
+     */
     @SuppressWarnings("unchecked")
-    private Optional<Long> versionOf(String sql, String sessionId) {
-        List<Object> v = em.createNativeQuery(sql).setParameter("id", UUID.fromString(sessionId)).getResultList();
-        return v.stream().findFirst().map(x -> ((Number) x).longValue());
+    private Optional<RecentSessions.Version> versionOf(String sql, String sessionId) {
+        List<Object[]> v = em.createNativeQuery(sql).setParameter("id", UUID.fromString(sessionId)).getResultList();
+        return v.stream().findFirst().map(r -> new RecentSessions.Version(((Number) r[0]).longValue(), instant(r[1])));
+    }
+
+    private static Instant instant(Object value) {
+        return value instanceof Timestamp ts ? ts.toInstant()
+                : value instanceof Instant i ? i : ((java.time.OffsetDateTime) value).toInstant();
     }
 
     public void append(List<SessionEvent> events) {

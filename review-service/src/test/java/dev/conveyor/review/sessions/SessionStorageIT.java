@@ -85,7 +85,6 @@ class SessionStorageIT {
         assertThat(edit.statusCode()).isEqualTo(200);
         assertThat(edit.contentType()).startsWith("application/json");
         assertThat(edit.jsonPath().getString("fields[7].verbose_name")).isEqualTo("Renamed é");
-        System.out.println("SESSION ANSWER Content-Type: " + edit.contentType());
 
         assertThat(changed(fieldsBefore, rowVersions("review_session_fields", id))).containsExactly(7);
         assertThat(changed(findingsBefore, rowVersions("review_session_findings", id))).isEmpty();

@@ -2,7 +2,9 @@ package dev.conveyor.review.sessions;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Findings the system resolves by itself once the contents answer them: a field's missing meaning
@@ -22,16 +24,26 @@ public final class FindingRules {
 
     public static List<ValidationFinding> satisfied(DatasetReviewSession s, Instant now) {
         List<ValidationFinding> out = new ArrayList<>();
+        Map<String, SemanticFieldEntry> byId = null; // one pass over the fields, not one per finding
         for (ValidationFinding f : s.findings) {
             if (!f.isOpen()) {
                 continue;
             }
+            SemanticFieldEntry field = null;
+            if (FIELD_MEANING_MISSING.equals(f.code) || METRIC_FORMAT_MISSING.equals(f.code)) {
+                if (byId == null) {
+                    byId = new HashMap<>();
+                    for (SemanticFieldEntry x : s.fields) {
+                        byId.putIfAbsent(x.fieldId, x);
+                    }
+                }
+                field = f.causedByRef == null ? null : byId.get(f.causedByRef);
+            }
             String note = switch (f.code) {
-                case FIELD_MEANING_MISSING -> field(s, f.causedByRef) != null && !field(s, f.causedByRef).isIncomplete()
+                case FIELD_MEANING_MISSING -> field != null && !field.isIncomplete()
                         ? "resolved by the system: the field now has a label and a description" : null;
-                case METRIC_FORMAT_MISSING -> field(s, f.causedByRef) != null
-                        && field(s, f.causedByRef).displayFormat != null
-                        && !field(s, f.causedByRef).displayFormat.isBlank()
+                case METRIC_FORMAT_MISSING -> field != null && field.displayFormat != null
+                        && !field.displayFormat.isBlank()
                         ? "resolved by the system: the metric now has a display format" : null;
                 case DATASET_DESCRIPTION_MISSING -> s.profile != null && s.profile.description != null
                         && !s.profile.description.isBlank()
@@ -47,10 +59,5 @@ public final class FindingRules {
             }
         }
         return out;
-    }
-
-    static SemanticFieldEntry field(DatasetReviewSession s, String fieldId) {
-        return fieldId == null ? null
-                : s.fields.stream().filter(x -> fieldId.equals(x.fieldId)).findFirst().orElse(null);
     }
 }

@@ -65,7 +65,7 @@ public class SessionRebuilder {
             }
             all.sort(Comparator.comparing(SessionEvent::occurredAt));
             repository.clearAll();
-            sessions.forEach(s -> repository.save(s, true, true));
+            sessions.forEach(repository::insert);
             repository.appendPublished(all, Instant.now());
             LOG.infof("Rebuilt %d review sessions from %d events", sessions.size(), all.size());
             return sessions.size();

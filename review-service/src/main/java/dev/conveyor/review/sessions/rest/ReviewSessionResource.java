@@ -25,6 +25,7 @@ import dev.conveyor.review.sessions.DatasetReviewSession;
 import dev.conveyor.review.sessions.ExportArtifact;
 import dev.conveyor.review.sessions.SessionJson;
 import dev.conveyor.review.sessions.repository.ReviewSessionRepository;
+import dev.conveyor.review.sessions.repository.SessionDocument;
 import dev.conveyor.review.sessions.service.ClarificationService;
 import dev.conveyor.review.sessions.service.ReviewSessionService;
 import dev.conveyor.review.sessions.service.SemanticSourceService;
@@ -295,7 +296,8 @@ public class ReviewSessionResource {
     }
 
     private static Response session(Response.ResponseBuilder b, DatasetReviewSession s) {
-        return b.tag(new EntityTag(Long.toString(s.version))).entity(SessionJson.write(s))
+        // the same JSON as SessionJson.write(s), reusing each unchanged field's and finding's JSON
+        return b.tag(new EntityTag(Long.toString(s.version))).entity(SessionDocument.json(s))
                 .type(MediaType.APPLICATION_JSON).build();
     }
 }

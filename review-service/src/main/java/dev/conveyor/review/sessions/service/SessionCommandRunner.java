@@ -21,14 +21,17 @@ import dev.conveyor.review.sessions.SessionJson;
 import dev.conveyor.review.sessions.SessionProjector;
 import dev.conveyor.review.sessions.ValidationFinding;
 import dev.conveyor.review.sessions.repository.ReviewSessionRepository;
+import dev.conveyor.review.sessions.repository.SessionDocument;
+import dev.conveyor.review.sessions.repository.SessionSnapshot;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * Runs every command the same way, in one transaction: lock the session, check who asks and the
- * {@code If-Match} version, let the command decide its events, fold them into the state (readiness
- * recomputed), write the view and the log (which is the outbox); the relay puts the events on the
- * topic once committed, so the answer never waits for the broker. A command that throws leaves
- * nothing behind.
+ * {@code If-Match} version, let the command decide its events, fold them into a working copy of the
+ * committed state (readiness recomputed), write what changed in the view and the log (which is the
+ * outbox); the relay puts the events on the topic once committed, so the answer never waits for the
+ * broker. A command that throws leaves nothing behind, neither in PostgreSQL nor in the cached
+ * committed state (it only ever changed its copy).
  */
 @ApplicationScoped
 public class SessionCommandRunner {
@@ -74,7 +77,9 @@ public class SessionCommandRunner {
             DatasetReviewSession s = SessionProjector.apply(null, first);
             events.add(first);
             s = decideAndApply(s, then, actor, events);
-            store(s, true, true, events);
+            repository.insert(s);
+            repository.append(events);
+            relay.wakeAfterCommit();
             return new Result(s, events);
         });
         return r.session();
@@ -83,7 +88,8 @@ public class SessionCommandRunner {
     public DatasetReviewSession run(Command c, Function<DatasetReviewSession, List<Change>> decide) {
         String id = parse(c.sessionId());
         Result r = QuarkusTransaction.requiringNew().call(() -> {
-            DatasetReviewSession s = repository.lock(id).orElseThrow(() -> missing(id));
+            SessionSnapshot committed = repository.lock(id).orElseThrow(() -> missing(id));
+            DatasetReviewSession s = SessionDocument.workingCopy(committed);
             if (!SessionAccess.canSee(s, c.actor())) {
                 throw missing(id);
             }
@@ -98,11 +104,10 @@ public class SessionCommandRunner {
             if (s.isReadOnly() && !c.allowedWhenClosed()) {
                 throw SessionProblems.conflict("status", "the session is " + s.status.wire() + " and read-only");
             }
-            String members = SessionJson.write(s.collaborators);
             List<SessionEvent> events = new ArrayList<>();
             s = decideAndApply(s, decide, c.actor(), events);
             if (!events.isEmpty()) {
-                store(s, false, !members.equals(SessionJson.write(s.collaborators)), events);
+                store(committed, s, events);
             }
             return new Result(s, events);
         });
@@ -116,24 +121,27 @@ public class SessionCommandRunner {
     public DatasetReviewSession runAsSystem(String sessionId, String actor,
             Function<DatasetReviewSession, List<Change>> decide) {
         Result r = QuarkusTransaction.requiringNew().call(() -> {
-            DatasetReviewSession s = repository.lock(parse(sessionId)).orElse(null);
+            SessionSnapshot committed = repository.lock(parse(sessionId)).orElse(null);
+            DatasetReviewSession s = committed == null ? null : SessionDocument.workingCopy(committed);
             if (s == null || s.isReadOnly()) {
                 return new Result(s, List.of());
             }
-            String members = SessionJson.write(s.collaborators);
             List<SessionEvent> events = new ArrayList<>();
             s = decideAndApply(s, decide, actor, events);
             if (!events.isEmpty()) {
-                store(s, false, !members.equals(SessionJson.write(s.collaborators)), events);
+                store(committed, s, events);
             }
             return new Result(s, events);
         });
         return r.session();
     }
 
-    /** The view, the log and the relay's wake-up, in the command's transaction. */
-    private void store(DatasetReviewSession s, boolean isNew, boolean membersChanged, List<SessionEvent> events) {
-        repository.save(s, isNew, membersChanged);
+    /**
+     * The view (only the rows the events changed), the log and the relay's wake-up, in the
+     * command's transaction.
+     */
+    private void store(SessionSnapshot committed, DatasetReviewSession s, List<SessionEvent> events) {
+        repository.update(committed, s);
         repository.append(events);
         relay.wakeAfterCommit();
     }

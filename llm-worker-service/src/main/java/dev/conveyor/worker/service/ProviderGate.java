@@ -44,8 +44,15 @@ public final class ProviderGate {
     /** Until then the store is skipped: it failed, and the gate paces alone. */
     private boolean storeDown;
     private long sharedDownUntil;
-    /** Slots are taken at most this far ahead, so that a 429 or a pause still reaches the calls after it. */
-    static final long SHARED_HORIZON_MICROS = 250_000;
+    /**
+     * Slots are taken only when due: the asker sleeps until its slot and asks again, so that a
+     * 429 or a pause still reaches the calls after it, and the schedule's window log records
+     * when each call went rather than when it was planned to.
+     */
+    static final long SHARED_HORIZON_MICROS = 0;
+    /** Added to the window in the window log ({@link PacedSlots}): the default of the config key. */
+    public static final Duration DEFAULT_WINDOW_MARGIN = Duration.ofMillis(10);
+    private final long windowMarginMicros;
     static final Duration SHARED_RETRY = Duration.ofSeconds(5);
     private final int breakerThreshold;
     private final long breakerCooldownNanos;
@@ -103,8 +110,18 @@ public final class ProviderGate {
     /** A gate of {@code model} whose limits are kept in {@code shared}, with every other instance's. */
     public ProviderGate(int requestsPerMinute, int tokensPerMinute, Duration burst, int breakerThreshold,
             Duration breakerCooldown, SharedLimits shared, String model) {
-        this(requestsPerMinute, tokensPerMinute, burst, breakerThreshold, breakerCooldown, System::nanoTime, shared,
-                model);
+        this(requestsPerMinute, tokensPerMinute, burst, DEFAULT_WINDOW_MARGIN, breakerThreshold, breakerCooldown,
+                System::nanoTime, shared, model);
+    }
+
+    /**
+     * A gate of {@code model} whose limits are kept in {@code shared}, whose window log counts
+     * over the burst plus {@code windowMargin}.
+     */
+    public ProviderGate(int requestsPerMinute, int tokensPerMinute, Duration burst, Duration windowMargin,
+            int breakerThreshold, Duration breakerCooldown, SharedLimits shared, String model) {
+        this(requestsPerMinute, tokensPerMinute, burst, windowMargin, breakerThreshold, breakerCooldown,
+                System::nanoTime, shared, model);
     }
 
     /** With a clock of its own, for tests. */
@@ -115,7 +132,15 @@ public final class ProviderGate {
 
     ProviderGate(int requestsPerMinute, int tokensPerMinute, Duration burst, int breakerThreshold,
             Duration breakerCooldown, java.util.function.LongSupplier clock, SharedLimits shared, String model) {
+        this(requestsPerMinute, tokensPerMinute, burst, DEFAULT_WINDOW_MARGIN, breakerThreshold, breakerCooldown,
+                clock, shared, model);
+    }
+
+    ProviderGate(int requestsPerMinute, int tokensPerMinute, Duration burst, Duration windowMargin,
+            int breakerThreshold, Duration breakerCooldown, java.util.function.LongSupplier clock,
+            SharedLimits shared, String model) {
         this.clock = clock;
+        this.windowMarginMicros = Math.max(0, windowMargin.toNanos() / 1000);
         this.shared = shared;
         this.model = model;
         this.burstMicros = burst.toNanos() / 1000;
@@ -174,7 +199,7 @@ public final class ProviderGate {
                     if (!sharing(clock.getAsLong())) {
                         return; // paced by the local buckets in attempt()
                     }
-                    rates = new PacedSlots.Rates(requestRate, tokenRate, burstMicros);
+                    rates = new PacedSlots.Rates(requestRate, tokenRate, burstMicros, windowMarginMicros);
                 }
                 if (rates.unknown()) {
                     return; // nothing to pace against yet: the scouting call finds the limits

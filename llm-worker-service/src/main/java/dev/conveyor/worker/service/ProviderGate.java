@@ -44,6 +44,9 @@ public final class ProviderGate {
     /** Until then the store is skipped: it failed, and the gate paces alone. */
     private boolean storeDown;
     private long sharedDownUntil;
+    /** A 429 not yet told to the shared schedule (its pause in microseconds), or -1. */
+    private final java.util.concurrent.atomic.AtomicLong pendingSharedNotice =
+            new java.util.concurrent.atomic.AtomicLong(-1);
     /**
      * Slots are taken only when due: the asker sleeps until its slot and asks again, so that a
      * 429 or a pause still reaches the calls after it, and the schedule's window log records
@@ -195,17 +198,27 @@ public final class ProviderGate {
         try {
             while (true) {
                 PacedSlots.Rates rates;
+                long pausedFor;
                 synchronized (lock) {
-                    if (!sharing(clock.getAsLong())) {
+                    long now = clock.getAsLong();
+                    if (!sharing(now)) {
                         return; // paced by the local buckets in attempt()
                     }
                     rates = new PacedSlots.Rates(requestRate, tokenRate, burstMicros, windowMarginMicros);
+                    pausedFor = pausedUntil - now;
+                }
+                if (pausedFor > 0) {
+                    // A 429 came while this caller queued for its turn: the pause holds it too,
+                    // also before the store has heard of the 429.
+                    java.util.concurrent.TimeUnit.NANOSECONDS.sleep(pausedFor);
+                    continue;
                 }
                 if (rates.unknown()) {
                     return; // nothing to pace against yet: the scouting call finds the limits
                 }
                 PacedSlots.Decision decision;
                 try {
+                    deliverSharedNotice(); // a 429 this instance saw is in the schedule before the next slot
                     decision = shared.reserve(model, rates, reserveTokens, SHARED_HORIZON_MICROS);
                 } catch (SharedLimits.Unavailable e) {
                     sharedDown(e);
@@ -389,15 +402,30 @@ public final class ProviderGate {
         }
         if (shared != null && sharing(clock.getAsLong())) {
             // Off the caller's thread: the HTTP client's response filter may run on an event loop.
-            // Until it lands, this gate's own pause holds this instance's calls.
+            // Until it lands, this gate's own pause holds this instance's calls; the next asker
+            // delivers it first if the background task has not yet.
             long pauseMicros = sharedPause.toNanos() / 1000;
+            pendingSharedNotice.accumulateAndGet(pauseMicros, Math::max);
             java.util.concurrent.CompletableFuture.runAsync(() -> {
                 try {
-                    shared.rateLimited(model, pauseMicros);
+                    deliverSharedNotice();
                 } catch (SharedLimits.Unavailable e) {
                     sharedDown(e);
                 }
             });
+        }
+    }
+
+    /**
+     * Tells the shared schedule of a 429 this instance saw, if not told yet. Whoever comes
+     * second (the background task or the next asker) waits until the first has told it.
+     */
+    private void deliverSharedNotice() {
+        synchronized (pendingSharedNotice) {
+            long pauseMicros = pendingSharedNotice.getAndSet(-1);
+            if (pauseMicros >= 0) {
+                shared.rateLimited(model, pauseMicros);
+            }
         }
     }
 

@@ -55,11 +55,12 @@ public final class RateLimitedProvider implements FakeOpenAiServer.Responder {
 
     /** What the provider has seen so far. */
     /**
-     * One call as the provider counted it: when ({@code atNanos}, on the provider's clock), what
+     * One call as the provider counted it: when ({@code atNanos}, on the provider's clock; and
+     * {@code epochMicros}, the wall clock, to set against a worker's logs), what
      * it cost in tokens, and, when it was refused, which limit refused it ("requests" or
      * "tokens"; null when admitted).
      */
-    public record Call(long atNanos, long tokens, String refusedBy) {
+    public record Call(long atNanos, long epochMicros, long tokens, String refusedBy) {
         public boolean admitted() {
             return refusedBy == null;
         }
@@ -146,7 +147,8 @@ public final class RateLimitedProvider implements FakeOpenAiServer.Responder {
             if (!admitted) {
                 rejection = rejection(cost, headers);
             }
-            calls.add(new Call(now, cost, admitted ? null
+            java.time.Instant wall = java.time.Instant.now();
+            calls.add(new Call(now, wall.getEpochSecond() * 1_000_000 + wall.getNano() / 1000, cost, admitted ? null
                     : requestBucket.holds(1) ? "tokens" : "requests"));
         }
         if (!admitted) {

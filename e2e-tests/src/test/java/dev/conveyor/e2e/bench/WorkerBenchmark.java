@@ -147,6 +147,11 @@ public class WorkerBenchmark {
                 WindowDiagnosis.lines(measured, windowNanos,
                         Math.max(1, s.tokensPerMinute() * windowNanos / 60_000_000_000L),
                         Math.max(1, s.requestsPerMinute() * windowNanos / 60_000_000_000L)).forEach(out);
+                StringBuilder tsv = new StringBuilder("epoch_us\ttokens\trefused_by\n");
+                measured.forEach(c -> tsv.append(c.epochMicros()).append('\t').append(c.tokens()).append('\t')
+                        .append(c.admitted() ? "" : c.refusedBy()).append('\n'));
+                java.nio.file.Files.createDirectories(workDir);
+                java.nio.file.Files.writeString(workDir.resolve("provider-calls.tsv"), tsv);
                 out.accept(BenchReport.TABLE_HEADER);
                 out.accept(report.markdownRow());
                 if (s.record()) {

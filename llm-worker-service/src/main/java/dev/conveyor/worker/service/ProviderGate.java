@@ -226,6 +226,11 @@ public final class ProviderGate {
                 }
                 if (decision.granted()) {
                     waitMicros = decision.waitMicros();
+                    if (LOG.isDebugEnabled()) { // to set against the provider's count of the call
+                        long[] logged = decision.next().loggedAt();
+                        LOG.debug("slot of {} granted at {} us (store clock), {} tokens", model,
+                                logged.length == 0 ? -1 : logged[logged.length - 1], reserveTokens);
+                    }
                     break;
                 }
                 java.util.concurrent.TimeUnit.MICROSECONDS.sleep(Math.max(1_000, decision.waitMicros()));

@@ -29,11 +29,12 @@ public final class PacedSlots {
     /** Further 429s within this long of a pace change come from the same burst: they change nothing more. */
     static final long PACE_SETTLE_MICROS = 2_000_000;
     /**
-     * Paced, a call granted this much after its slot keeps the schedule where it was: the asker
-     * woke a little late (a sleep, a round trip to the store), which must not cost the schedule
-     * that time for good. The window log still counts the call when it was granted.
+     * Paced, a call granted up to this much (and at most its own interval) after its slot keeps
+     * the schedule where it was: the asker woke late (a sleep, a round trip to the store, a busy
+     * machine), which must not cost the schedule that time for good. The window log still counts
+     * the call when it was granted, so a catching-up call cannot overrun a window.
      */
-    static final long LATE_TOLERANCE_MICROS = 20_000;
+    static final long LATE_TOLERANCE_MICROS = 100_000;
     /** The window log never holds more calls than this (a window's share of a very high limit). */
     static final int MAX_LOGGED = 4_096;
     private static final long[] NONE = new long[0];
@@ -224,14 +225,13 @@ public final class PacedSlots {
     /**
      * Where a call's slot lies on one schedule whose theoretical arrival time is {@code tat}.
      * Unpaced, up to the burst (less the call's own cost) before now. Paced, at {@code tat} even
-     * when that has just passed (the asker woke late: a sleep, a round trip to the store, which
-     * must not cost the schedule that time for good), but not more than
-     * {@link #LATE_TOLERANCE_MICROS} before now: a schedule idle for longer starts again at now,
-     * with no burst.
+     * when that has just passed (the asker woke late), but not more than
+     * {@link #LATE_TOLERANCE_MICROS} or one interval before now: a schedule idle for longer starts
+     * again at now, with no burst.
      */
     private static long slot(State s, long tat, long now, Rates rates, long ownCost) {
         if (s.paced()) {
-            return tat >= now - LATE_TOLERANCE_MICROS ? tat : now;
+            return tat >= now - Math.min(LATE_TOLERANCE_MICROS, ownCost) ? tat : now;
         }
         return Math.max(tat, now - Math.max(0, rates.burstMicros() - ownCost));
     }

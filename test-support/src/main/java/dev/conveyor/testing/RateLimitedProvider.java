@@ -54,6 +54,18 @@ public final class RateLimitedProvider implements FakeOpenAiServer.Responder {
     private static final long MAX_PER_MINUTE = 100_000_000L;
 
     /** What the provider has seen so far. */
+    /**
+     * One call as the provider counted it: when ({@code atNanos}, on the provider's clock; and
+     * {@code epochMicros}, the wall clock, to set against a worker's logs), what
+     * it cost in tokens, and, when it was refused, which limit refused it ("requests" or
+     * "tokens"; null when admitted).
+     */
+    public record Call(long atNanos, long epochMicros, long tokens, String refusedBy) {
+        public boolean admitted() {
+            return refusedBy == null;
+        }
+    }
+
     public record Counters(long requests, long answered, long rejected, long admittedTokens) {
 
         /** Share of requests answered 429, from 0 to 1. */
@@ -86,6 +98,8 @@ public final class RateLimitedProvider implements FakeOpenAiServer.Responder {
     private long answered;
     private long rejected;
     private long admittedTokens;
+    /** Every call as the provider counted it, in order: what a benchmark reads to explain its 429s. */
+    private final java.util.List<Call> calls = new java.util.ArrayList<>();
 
     private RateLimitedProvider(Builder b) {
         if (b.requestsPerMinute < 1 || b.tokensPerMinute < 1 || b.tokensPerMinute > MAX_PER_MINUTE) {
@@ -133,6 +147,9 @@ public final class RateLimitedProvider implements FakeOpenAiServer.Responder {
             if (!admitted) {
                 rejection = rejection(cost, headers);
             }
+            java.time.Instant wall = java.time.Instant.now();
+            calls.add(new Call(now, wall.getEpochSecond() * 1_000_000 + wall.getNano() / 1000, cost, admitted ? null
+                    : requestBucket.holds(1) ? "tokens" : "requests"));
         }
         if (!admitted) {
             return rejection;
@@ -146,6 +163,11 @@ public final class RateLimitedProvider implements FakeOpenAiServer.Responder {
     /** A snapshot of the counters. */
     public synchronized Counters counters() {
         return new Counters(requests, answered, rejected, admittedTokens);
+    }
+
+    /** Every call so far, in the order the provider counted them. */
+    public synchronized java.util.List<Call> calls() {
+        return java.util.List.copyOf(calls);
     }
 
     /** How long until both buckets are full again (zero when they are). */

@@ -141,6 +141,17 @@ public class WorkerBenchmark {
                 BenchReport report = BenchReport.of(new BenchReport.Measurement(s, label, s.tasks(), firsts,
                         results.duplicates(runId), start, end, calls, cpu, expected, results.deadLetterReasons()));
                 out.accept(report.summary());
+                List<RateLimitedProvider.Call> measured = provider.calls();
+                measured = measured.subList((int) Math.min(measured.size(), before.requests()), measured.size());
+                long windowNanos = s.burstWindow().toNanos();
+                WindowDiagnosis.lines(measured, windowNanos,
+                        Math.max(1, s.tokensPerMinute() * windowNanos / 60_000_000_000L),
+                        Math.max(1, s.requestsPerMinute() * windowNanos / 60_000_000_000L)).forEach(out);
+                StringBuilder tsv = new StringBuilder("epoch_us\ttokens\trefused_by\n");
+                measured.forEach(c -> tsv.append(c.epochMicros()).append('\t').append(c.tokens()).append('\t')
+                        .append(c.admitted() ? "" : c.refusedBy()).append('\n'));
+                java.nio.file.Files.createDirectories(workDir);
+                java.nio.file.Files.writeString(workDir.resolve("provider-calls.tsv"), tsv);
                 out.accept(BenchReport.TABLE_HEADER);
                 out.accept(report.markdownRow());
                 if (s.record()) {

@@ -87,6 +87,15 @@ public interface WorkerConfig {
          */
         @WithDefault("1s")
         Duration burst();
+
+        /**
+         * Once a 429 has shown that the provider counts over a window (the burst), the calls
+         * granted within the burst plus this margin hold at most the burst's share of each limit:
+         * room for the jitter between a call's grant and the provider's count of it. Each
+         * millisecond costs about 0.1 % of the limit against a 1 s window.
+         */
+        @WithDefault("10ms")
+        Duration windowMargin();
     }
 
     interface Retry {

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 import javax.sql.DataSource;
 
@@ -20,11 +21,12 @@ public final class PostgresSharedLimits implements SharedLimits {
     private static final String LOCK = """
             INSERT INTO rate_limit_schedule (limit_key) VALUES (?) ON CONFLICT (limit_key) DO UPDATE
                 SET limit_key = EXCLUDED.limit_key
-            RETURNING request_tat, token_tat, paced, pace, pace_changed_at,
+            RETURNING request_tat, token_tat, paced, pace, pace_changed_at, logged_at, logged_tokens,
                 (extract(epoch FROM clock_timestamp()) * 1000000)::bigint AS now_us
             """;
     private static final String STORE = """
-            UPDATE rate_limit_schedule SET request_tat = ?, token_tat = ?, paced = ?, pace = ?, pace_changed_at = ?
+            UPDATE rate_limit_schedule SET request_tat = ?, token_tat = ?, paced = ?, pace = ?, pace_changed_at = ?,
+                logged_at = ?, logged_tokens = ?
             WHERE limit_key = ?
             """;
 
@@ -69,6 +71,12 @@ public final class PostgresSharedLimits implements SharedLimits {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                // A schedule lost in a crash costs nothing (the next calls start a new one); a
+                // commit waiting for the disk holds the granted call back by a varying time,
+                // which the window log cannot see.
+                try (Statement async = c.createStatement()) {
+                    async.execute("SET LOCAL synchronous_commit = off");
+                }
                 PacedSlots.State state;
                 long now;
                 try (PreparedStatement lock = c.prepareStatement(LOCK)) {
@@ -76,8 +84,8 @@ public final class PostgresSharedLimits implements SharedLimits {
                     try (ResultSet rs = lock.executeQuery()) {
                         rs.next();
                         state = new PacedSlots.State(rs.getLong(1), rs.getLong(2), rs.getBoolean(3), rs.getDouble(4),
-                                rs.getLong(5));
-                        now = rs.getLong(6);
+                                rs.getLong(5), longs(rs.getArray(6)), longs(rs.getArray(7)));
+                        now = rs.getLong(8);
                     }
                 }
                 PacedSlots.State next = change.apply(state, now);
@@ -88,7 +96,9 @@ public final class PostgresSharedLimits implements SharedLimits {
                         store.setBoolean(3, next.paced());
                         store.setDouble(4, next.pace());
                         store.setLong(5, next.paceChangedAt());
-                        store.setString(6, model);
+                        store.setArray(6, c.createArrayOf("bigint", boxed(next.loggedAt())));
+                        store.setArray(7, c.createArrayOf("bigint", boxed(next.loggedTokens())));
+                        store.setString(8, model);
                         store.executeUpdate();
                     }
                 }
@@ -100,5 +110,25 @@ public final class PostgresSharedLimits implements SharedLimits {
         } catch (SQLException e) {
             throw new Unavailable(e.getMessage(), e);
         }
+    }
+
+    private static long[] longs(java.sql.Array array) throws SQLException {
+        if (array == null) {
+            return new long[0];
+        }
+        Object[] values = (Object[]) array.getArray();
+        long[] longs = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            longs[i] = ((Number) values[i]).longValue();
+        }
+        return longs;
+    }
+
+    private static Long[] boxed(long[] values) {
+        Long[] boxed = new Long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            boxed[i] = values[i];
+        }
+        return boxed;
     }
 }

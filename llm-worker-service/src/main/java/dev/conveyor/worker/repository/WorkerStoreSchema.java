@@ -8,7 +8,7 @@ import javax.sql.DataSource;
 
 /**
  * The worker's tables in its own database: the rate-limit schedules and the run budget ledgers
- * that every instance shares. Created if missing at start (three tables, no migrations yet);
+ * that every instance shares. Created if missing at start (three tables, no migrations yet; columns added later are added if missing);
  * ledgers of runs untouched for 30 days are deleted then.
  */
 public final class WorkerStoreSchema {
@@ -23,6 +23,9 @@ public final class WorkerStoreSchema {
             pace double precision NOT NULL DEFAULT 1.0,
             pace_changed_at bigint NOT NULL DEFAULT 0)
         """,
+        // the window log (PacedSlots): grant times and tokens of the calls of the last window
+        "ALTER TABLE rate_limit_schedule ADD COLUMN IF NOT EXISTS logged_at bigint[] NOT NULL DEFAULT '{}'",
+        "ALTER TABLE rate_limit_schedule ADD COLUMN IF NOT EXISTS logged_tokens bigint[] NOT NULL DEFAULT '{}'",
         """
         CREATE TABLE IF NOT EXISTS run_budget_ledger (
             run_id text PRIMARY KEY,

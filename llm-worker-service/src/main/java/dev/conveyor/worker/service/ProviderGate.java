@@ -44,8 +44,18 @@ public final class ProviderGate {
     /** Until then the store is skipped: it failed, and the gate paces alone. */
     private boolean storeDown;
     private long sharedDownUntil;
-    /** Slots are taken at most this far ahead, so that a 429 or a pause still reaches the calls after it. */
-    static final long SHARED_HORIZON_MICROS = 250_000;
+    /** A 429 not yet told to the shared schedule (its pause in microseconds), or -1. */
+    private final java.util.concurrent.atomic.AtomicLong pendingSharedNotice =
+            new java.util.concurrent.atomic.AtomicLong(-1);
+    /**
+     * Slots are taken only when due: the asker sleeps until its slot and asks again, so that a
+     * 429 or a pause still reaches the calls after it, and the schedule's window log records
+     * when each call went rather than when it was planned to.
+     */
+    static final long SHARED_HORIZON_MICROS = 0;
+    /** Added to the window in the window log ({@link PacedSlots}): the default of the config key. */
+    public static final Duration DEFAULT_WINDOW_MARGIN = Duration.ofMillis(10);
+    private final long windowMarginMicros;
     static final Duration SHARED_RETRY = Duration.ofSeconds(5);
     private final int breakerThreshold;
     private final long breakerCooldownNanos;
@@ -103,8 +113,18 @@ public final class ProviderGate {
     /** A gate of {@code model} whose limits are kept in {@code shared}, with every other instance's. */
     public ProviderGate(int requestsPerMinute, int tokensPerMinute, Duration burst, int breakerThreshold,
             Duration breakerCooldown, SharedLimits shared, String model) {
-        this(requestsPerMinute, tokensPerMinute, burst, breakerThreshold, breakerCooldown, System::nanoTime, shared,
-                model);
+        this(requestsPerMinute, tokensPerMinute, burst, DEFAULT_WINDOW_MARGIN, breakerThreshold, breakerCooldown,
+                System::nanoTime, shared, model);
+    }
+
+    /**
+     * A gate of {@code model} whose limits are kept in {@code shared}, whose window log counts
+     * over the burst plus {@code windowMargin}.
+     */
+    public ProviderGate(int requestsPerMinute, int tokensPerMinute, Duration burst, Duration windowMargin,
+            int breakerThreshold, Duration breakerCooldown, SharedLimits shared, String model) {
+        this(requestsPerMinute, tokensPerMinute, burst, windowMargin, breakerThreshold, breakerCooldown,
+                System::nanoTime, shared, model);
     }
 
     /** With a clock of its own, for tests. */
@@ -115,7 +135,15 @@ public final class ProviderGate {
 
     ProviderGate(int requestsPerMinute, int tokensPerMinute, Duration burst, int breakerThreshold,
             Duration breakerCooldown, java.util.function.LongSupplier clock, SharedLimits shared, String model) {
+        this(requestsPerMinute, tokensPerMinute, burst, DEFAULT_WINDOW_MARGIN, breakerThreshold, breakerCooldown,
+                clock, shared, model);
+    }
+
+    ProviderGate(int requestsPerMinute, int tokensPerMinute, Duration burst, Duration windowMargin,
+            int breakerThreshold, Duration breakerCooldown, java.util.function.LongSupplier clock,
+            SharedLimits shared, String model) {
         this.clock = clock;
+        this.windowMarginMicros = Math.max(0, windowMargin.toNanos() / 1000);
         this.shared = shared;
         this.model = model;
         this.burstMicros = burst.toNanos() / 1000;
@@ -170,17 +198,27 @@ public final class ProviderGate {
         try {
             while (true) {
                 PacedSlots.Rates rates;
+                long pausedFor;
                 synchronized (lock) {
-                    if (!sharing(clock.getAsLong())) {
+                    long now = clock.getAsLong();
+                    if (!sharing(now)) {
                         return; // paced by the local buckets in attempt()
                     }
-                    rates = new PacedSlots.Rates(requestRate, tokenRate, burstMicros);
+                    rates = new PacedSlots.Rates(requestRate, tokenRate, burstMicros, windowMarginMicros);
+                    pausedFor = pausedUntil - now;
+                }
+                if (pausedFor > 0) {
+                    // A 429 came while this caller queued for its turn: the pause holds it too,
+                    // also before the store has heard of the 429.
+                    java.util.concurrent.TimeUnit.NANOSECONDS.sleep(pausedFor);
+                    continue;
                 }
                 if (rates.unknown()) {
                     return; // nothing to pace against yet: the scouting call finds the limits
                 }
                 PacedSlots.Decision decision;
                 try {
+                    deliverSharedNotice(); // a 429 this instance saw is in the schedule before the next slot
                     decision = shared.reserve(model, rates, reserveTokens, SHARED_HORIZON_MICROS);
                 } catch (SharedLimits.Unavailable e) {
                     sharedDown(e);
@@ -188,6 +226,11 @@ public final class ProviderGate {
                 }
                 if (decision.granted()) {
                     waitMicros = decision.waitMicros();
+                    if (LOG.isDebugEnabled()) { // to set against the provider's count of the call
+                        long[] logged = decision.next().loggedAt();
+                        LOG.debug("slot of {} granted at {} us (store clock), {} tokens", model,
+                                logged.length == 0 ? -1 : logged[logged.length - 1], reserveTokens);
+                    }
                     break;
                 }
                 java.util.concurrent.TimeUnit.MICROSECONDS.sleep(Math.max(1_000, decision.waitMicros()));
@@ -364,15 +407,30 @@ public final class ProviderGate {
         }
         if (shared != null && sharing(clock.getAsLong())) {
             // Off the caller's thread: the HTTP client's response filter may run on an event loop.
-            // Until it lands, this gate's own pause holds this instance's calls.
+            // Until it lands, this gate's own pause holds this instance's calls; the next asker
+            // delivers it first if the background task has not yet.
             long pauseMicros = sharedPause.toNanos() / 1000;
+            pendingSharedNotice.accumulateAndGet(pauseMicros, Math::max);
             java.util.concurrent.CompletableFuture.runAsync(() -> {
                 try {
-                    shared.rateLimited(model, pauseMicros);
+                    deliverSharedNotice();
                 } catch (SharedLimits.Unavailable e) {
                     sharedDown(e);
                 }
             });
+        }
+    }
+
+    /**
+     * Tells the shared schedule of a 429 this instance saw, if not told yet. Whoever comes
+     * second (the background task or the next asker) waits until the first has told it.
+     */
+    private void deliverSharedNotice() {
+        synchronized (pendingSharedNotice) {
+            long pauseMicros = pendingSharedNotice.getAndSet(-1);
+            if (pauseMicros >= 0) {
+                shared.rateLimited(model, pauseMicros);
+            }
         }
     }
 

@@ -87,6 +87,33 @@ class SharedStoreIT {
         }
     }
 
+    /**
+     * The window log goes through the store: after seven 139-token calls granted by two instances
+     * (a 1,000-token window holds seven), the eighth waits for the first to be a window and the
+     * margin old, not for the even schedule's next slot (1,003 ms after the first).
+     */
+    @Test
+    void shouldKeepTheWindowLogOfEveryInstanceInTheStore() throws Exception {
+        String model = "gpt-window-" + System.nanoTime();
+        List<PostgresSharedLimits> instances = List.of(new PostgresSharedLimits(one), new PostgresSharedLimits(other));
+        instances.get(0).rateLimited(model, 0);
+        long margin = 300_000;
+        PacedSlots.Rates rates = new PacedSlots.Rates(600, 60_000, 1_000_000, margin);
+        long before = System.nanoTime();
+        for (int i = 0; i < 7; i++) {
+            PacedSlots.Decision d;
+            while (!(d = instances.get(i % 2).reserve(model, rates, 139, 0)).granted()) {
+                TimeUnit.MICROSECONDS.sleep(Math.max(1_000, d.waitMicros()));
+            }
+        }
+        PacedSlots.Decision eighth = instances.get(1).reserve(model, rates, 139, 0);
+        long elapsedMicros = (System.nanoTime() - before) / 1000;
+
+        assertThat(eighth.granted()).isFalse();
+        assertThat(eighth.waitMicros()).as("until the first call is 1.3 s old (%d us have passed)", elapsedMicros)
+                .isGreaterThanOrEqualTo(1_000_000 + margin - elapsedMicros - 5_000);
+    }
+
     @Test
     void shouldSpendARunsBudgetOnceWhateverTheInstancesAndThreads() throws Exception {
         String run = "run-" + System.nanoTime();

@@ -99,4 +99,148 @@ class PacedSlotsTest {
         double callsPerSecond = (sends.size() - 1) / seconds;
         assertThat(callsPerSecond / (60_000 / 60.0 / 139)).as("share of the token limit").isGreaterThanOrEqualTo(0.95);
     }
+
+    // ---- the window log, once paced: 600 RPM and 60,000 TPM counted over 1 s windows ----
+
+    private static final long MARGIN = 10_000;
+    private static final PacedSlots.Rates WINDOWED = new PacedSlots.Rates(600, 60_000, SECOND, MARGIN);
+    private static final long CALL = 139; // tokens: 7 calls fit a 1,000-token window, 8 do not
+
+    /** Asks with no horizon, as the gate does, until granted; returns the grant time. */
+    private static long grant(PacedSlots.State[] state, long now) {
+        PacedSlots.Decision d;
+        while (!(d = PacedSlots.reserve(state[0], now, WINDOWED, CALL, 0)).granted()) {
+            now += d.waitMicros();
+        }
+        assertThat(d.waitMicros()).as("granted only when due").isZero();
+        state[0] = d.next();
+        return now;
+    }
+
+    @Test
+    void shouldHoldTheEighthCallUntilTheFirstIsAWindowAndTheMarginOld() {
+        PacedSlots.State[] state = {PacedSlots.rateLimited(PacedSlots.State.FRESH, 0, 0)};
+        long first = grant(state, 10 * SECOND);
+        for (int i = 1; i < 7; i++) {
+            long at = grant(state, first);
+            assertThat(at - first).as("call %d, paced at 97 %%", i)
+                    .isEqualTo(i * (long) Math.ceil(CALL * 60e6 / (60_000 * 0.97)));
+        }
+        // Paced alone, the eighth call would go 7 x 143.3 ms = 1,003 ms after the first: inside
+        // the 1 s window (plus margin) that already holds 973 tokens.
+        long eighth = grant(state, first);
+
+        assertThat(eighth - first).isEqualTo(SECOND + MARGIN);
+    }
+
+    @Test
+    void shouldCountALateCallFromWhenItWentSoThatJitterCannotBunchAWindow() {
+        PacedSlots.State[] state = {PacedSlots.rateLimited(PacedSlots.State.FRESH, 0, 0)};
+        long first = grant(state, 10 * SECOND);
+        long lateSecond = grant(state, first + 143_300 + 15_000); // its asker woke 15 ms late
+        for (int i = 2; i < 7; i++) {
+            grant(state, first);
+        }
+        long eighth = grant(state, first);
+        long ninth = grant(state, eighth);
+
+        assertThat(eighth - first).isEqualTo(SECOND + MARGIN);
+        assertThat(ninth - lateSecond).as("a window plus the margin after the late call went")
+                .isEqualTo(SECOND + MARGIN);
+    }
+
+    @Test
+    void shouldKeepThePacedScheduleWhenTheAskerWakesLateButNotBurstAfterAnIdleSpell() {
+        PacedSlots.State state = PacedSlots.rateLimited(PacedSlots.State.FRESH, 0, 0);
+        PacedSlots.Rates requestsOnly = new PacedSlots.Rates(600, INF, SECOND);
+        long interval = (long) Math.ceil(60e6 / (600 * PacedSlots.START_PACE));
+        PacedSlots.Decision first = PacedSlots.reserve(state, 10 * SECOND, requestsOnly, 1, 0);
+        PacedSlots.Decision late = PacedSlots.reserve(first.next(), 10 * SECOND + interval + 60_000, requestsOnly, 1,
+                0);
+
+        assertThat(late.granted()).isTrue();
+        assertThat(late.next().requestTat()).as("the schedule did not lose the 60 ms")
+                .isEqualTo(10 * SECOND + 2 * interval);
+
+        long idle = 20 * SECOND;
+        PacedSlots.Decision afterIdle = PacedSlots.reserve(late.next(), idle, requestsOnly, 1, 0);
+        PacedSlots.Decision next = PacedSlots.reserve(afterIdle.next(), idle, requestsOnly, 1, 0);
+        assertThat(afterIdle.waitMicros()).isZero();
+        assertThat(next.granted()).as("no burst after an idle spell").isFalse();
+        assertThat(next.waitMicros()).isEqualTo(interval);
+    }
+
+    @Test
+    void shouldLeaveTheBurstAndTheFullRateToAProviderThatNeverRefused() {
+        PacedSlots.State state = PacedSlots.State.FRESH;
+        List<Long> grants = new ArrayList<>();
+        long now = 10 * SECOND;
+        for (int i = 0; i < 30; i++) {
+            PacedSlots.Decision d;
+            while (!(d = PacedSlots.reserve(state, now, WINDOWED, CALL, 0)).granted()) {
+                now += d.waitMicros();
+            }
+            state = d.next();
+            grants.add(now);
+        }
+        // A token bucket: 7 at once, then one call every 139 ms (1,000 tokens a second), unpaced.
+        assertThat(grants.subList(0, 7)).containsOnly(10 * SECOND);
+        assertThat(grants.get(29) - grants.get(28)).isEqualTo(CALL * 1_000);
+    }
+
+    @Test
+    void shouldKeepOnlyTheCallsThatCanStillCountInTheLog() {
+        PacedSlots.State[] state = {PacedSlots.rateLimited(PacedSlots.State.FRESH, 0, 0)};
+        long now = 10 * SECOND;
+        for (int i = 0; i < 200; i++) {
+            now = grant(state, now);
+        }
+        assertThat(state[0].loggedAt()).hasSizeLessThanOrEqualTo(8);
+        assertThat(state[0].loggedAt()[state[0].loggedAt().length - 1]).isEqualTo(now);
+    }
+
+    @Test
+    void shouldLetACallLargerThanTheWindowGoOnceTheWindowIsEmpty() {
+        PacedSlots.State[] state = {PacedSlots.rateLimited(PacedSlots.State.FRESH, 0, 0)};
+        long small = grant(state, 10 * SECOND);
+        PacedSlots.Decision big;
+        long now = small;
+        while (!(big = PacedSlots.reserve(state[0], now, WINDOWED, 5_000, 0)).granted()) {
+            now += big.waitMicros();
+        }
+        assertThat(now).isEqualTo(small + SECOND + MARGIN);
+    }
+
+    /**
+     * Three instances on one schedule, every call reaching a sliding-window provider up to the
+     * margin later than it was granted (a seeded random jitter, the machine's): the provider
+     * never sees more than a window's share in any window, and the calls reach at least 0.95 of
+     * the token limit.
+     */
+    @Test
+    void shouldNeverOverrunASlidingWindowWhenTheJitterStaysWithinTheMargin() {
+        PacedSlots.State[] state = {PacedSlots.rateLimited(PacedSlots.State.FRESH, 0, 0)};
+        java.util.Random jitter = new java.util.Random(12);
+        long[] clocks = {0, 3_000, 7_000}; // when each instance's asker asks next
+        long store = 0; // the store's clock: each grant happens after the one before
+        List<Long> arrivals = new ArrayList<>();
+        for (int call = 0; call < 700; call++) {
+            int instance = jitter.nextInt(3);
+            long at = grant(state, Math.max(store, clocks[instance]));
+            store = at;
+            clocks[instance] = at + jitter.nextInt(2_000);
+            arrivals.add(at + jitter.nextInt((int) MARGIN + 1));
+        }
+        arrivals.sort(Long::compare);
+        for (int i = 0; i < arrivals.size(); i++) {
+            int inWindow = 0;
+            for (int j = i; j < arrivals.size() && arrivals.get(j) < arrivals.get(i) + SECOND; j++) {
+                inWindow++;
+            }
+            assertThat(inWindow * CALL).as("tokens arriving in the second from call %d", i).isLessThanOrEqualTo(1_000);
+        }
+        double seconds = (arrivals.get(arrivals.size() - 1) - arrivals.get(0)) / 1e6;
+        assertThat((arrivals.size() - 1) / seconds / (60_000 / 60.0 / CALL)).as("share of the token limit")
+                .isGreaterThanOrEqualTo(0.95);
+    }
 }

@@ -3,6 +3,7 @@ package dev.conveyor.worker.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -303,6 +304,50 @@ class ProviderGateTest {
         for (int i = 0; i < 20; i++) {
             assertThat(other.tryAcquire(1)).as("local check %d", i).isPresent();
         }
+    }
+
+    /**
+     * The callers queued for a slot while a 429 came back must not take burst slots from a
+     * schedule that has not heard of the 429 yet: the asker tells the store first.
+     */
+    @Test
+    void shouldTellTheStoreOfA429BeforeTheNextSlotIsTaken() throws InterruptedException {
+        SharedLimits.InMemory memory = new SharedLimits.InMemory(() -> now.get() / 1000);
+        Thread caller = Thread.currentThread();
+        List<String> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        SharedLimits store = new SharedLimits() {
+            @Override
+            public PacedSlots.Decision reserve(String model, PacedSlots.Rates rates, long tokens, long horizon) {
+                seen.add(memory.paced(model) ? "reserve (paced)" : "reserve (burst)");
+                return memory.reserve(model, rates, tokens, horizon);
+            }
+
+            @Override
+            public void rateLimited(String model, long pauseMicros) {
+                if (Thread.currentThread() != caller) {
+                    try {
+                        Thread.sleep(300); // a store slow to answer the background notice (simulated latency)
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                memory.rateLimited(model, pauseMicros);
+            }
+
+            @Override
+            public boolean paced(String model) {
+                return memory.paced(model);
+            }
+        };
+        ProviderGate gate = new ProviderGate(600, 60_000, Duration.ofSeconds(1), 3, Duration.ofSeconds(10), now::get,
+                store, "gpt-4o-mini");
+        gate.acquire(139);
+
+        gate.rateLimited(Optional.of(Duration.ZERO));
+        advance(Duration.ofSeconds(2)); // past any slot: the call is granted at once
+        gate.acquire(139);
+
+        assertThat(seen).containsExactly("reserve (burst)", "reserve (paced)");
     }
 
     @Test

@@ -57,7 +57,7 @@ public final class TemplateVariableParser {
 
     /** One variable as found; the aggregate's {@code TemplateVariable} is built from it. */
     public record Found(String name, VariableKind kind, String expressionSource, boolean required,
-            JsonNode defaultValue) {
+            JsonNode defaultValue, boolean fromTemplateParams) {
     }
 
     /** A part of the SQL that does not parse, with the parser's message and its line (1-based). */
@@ -205,7 +205,7 @@ public final class TemplateVariableParser {
                     boolean fromVariables = uses.stream().anyMatch(u -> !u.bare() || !scope.local().contains(u.name()));
                     if (fromVariables) {
                         for (String target : targets) {
-                            add(target, VariableKind.DERIVED, image(n), false, null);
+                            add(target, VariableKind.DERIVED, image(n), false, null, false);
                         }
                     }
                     return scope.withLocal(targets);
@@ -253,18 +253,20 @@ public final class TemplateVariableParser {
                 }
                 recorded++;
                 boolean required = !u.defaulted() && !scope.guarded().contains(u.name());
-                add(u.name(), u.kind(), image(n), required, u.defaultValue());
+                add(u.name(), u.kind(), image(n), required, u.defaultValue(),
+                        u.bare() && u.kind() == VariableKind.PARAMETER);
             }
         }
 
-        void add(String name, VariableKind kind, String source, boolean required, JsonNode defaultValue) {
-            String key = kind.wire() + ":" + name;
+        void add(String name, VariableKind kind, String source, boolean required, JsonNode defaultValue,
+                boolean fromTemplateParams) {
+            String key = kind.wire() + (fromTemplateParams ? "/template_params" : "") + ":" + name;
             Found old = found.get(key);
             if (old == null) {
-                found.put(key, new Found(name, kind, source, required, defaultValue));
+                found.put(key, new Found(name, kind, source, required, defaultValue, fromTemplateParams));
             } else {
                 found.put(key, new Found(name, kind, old.expressionSource(), old.required() || required,
-                        old.defaultValue() != null ? old.defaultValue() : defaultValue));
+                        old.defaultValue() != null ? old.defaultValue() : defaultValue, fromTemplateParams));
             }
         }
 

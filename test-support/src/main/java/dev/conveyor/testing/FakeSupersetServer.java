@@ -51,6 +51,7 @@ public final class FakeSupersetServer implements AutoCloseable {
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile boolean down;
+    private final FakeSupersetSqlLab sqlLab = new FakeSupersetSqlLab(datasets::get);
 
     private FakeSupersetServer(String username, String password) {
         this.username = username;
@@ -77,6 +78,11 @@ public final class FakeSupersetServer implements AutoCloseable {
     public FakeSupersetServer dataset(ObjectNode result) {
         datasets.put(result.get("id").asInt(), result);
         return this;
+    }
+
+    /** Chart data (compiled SQL) and SQL Lab execute, with their error injection. */
+    public FakeSupersetSqlLab sqlLab() {
+        return sqlLab;
     }
 
     public void down(boolean down) {
@@ -111,6 +117,9 @@ public final class FakeSupersetServer implements AutoCloseable {
             }
             if (path.equals("/api/v1/security/csrf_token/") && ex.getRequestMethod().equals("GET")) {
                 send(ex, 200, JSON.createObjectNode().put("result", tokens.get(auth.substring(7))).toString());
+                return;
+            }
+            if (sqlLab.handle(ex, path, body, tokens.get(auth.substring(7)))) {
                 return;
             }
             Matcher m = DATASET.matcher(path);

@@ -23,6 +23,12 @@ public final class SessionEventType {
     public static final String EXPORT_CREATED = "export_created";
     public static final String AI_REQUESTED = "ai_requested";
     public static final String AI_ANSWERED = "ai_answered";
+    // Superset links and filter recovery (issue 8)
+    public static final String SUPERSET_LINK_RESOLVED = "superset_link_resolved";
+    public static final String FILTERS_RECOVERED = "filters_recovered";
+    public static final String FILTER_ADDED = "filter_added";
+    public static final String FILTER_UPDATED = "filter_updated";
+    public static final String FILTER_REMOVED = "filter_removed";
 
     private SessionEventType() {
     }

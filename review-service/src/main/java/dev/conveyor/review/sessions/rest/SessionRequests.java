@@ -60,4 +60,12 @@ public final class SessionRequests {
 
     public record CreateExport(ArtifactType artifactType, ArtifactFormat format) {
     }
+
+    /**
+     * A filter set by hand: {@code filter_name} and {@code raw_value} required on POST; on PUT
+     * every property is optional and what is given replaces the filter's value.
+     */
+    public record ManualFilter(String filterName, String displayName,
+            com.fasterxml.jackson.databind.JsonNode rawValue, com.fasterxml.jackson.databind.JsonNode normalizedValue) {
+    }
 }

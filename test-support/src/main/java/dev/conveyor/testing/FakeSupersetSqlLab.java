@@ -1,8 +1,6 @@
 package dev.conveyor.testing;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +18,6 @@ import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
-import com.sun.net.httpserver.HttpExchange;
 
 /**
  * The fake Superset's compile-and-run part, as Superset's {@code superset/charts/data/api.py},
@@ -36,14 +33,14 @@ import com.sun.net.httpserver.HttpExchange;
  * {@code templateParams} (a JSON string; its {@code _filters} feed filter_values as in SQL Lab),
  * {@code runAsync}, {@code client_id}: 200 {@code status: success} with the query, or 202 with the
  * query {@code pending} when asked to run asynchronously;</li>
- * <li>both are writes: the CSRF token issued to the caller's access token must come as {@code X-CSRFToken}
- * (400 "The CSRF token is missing." otherwise);</li>
+ * <li>both are writes: the server's {@link FakeSupersetAuth} asks for the CSRF token bound to the
+ * session cookie first;</li>
  * <li>per path, a status to answer instead (401, 403, 404, 422, 500, ...) and a delay before answering.</li>
  * </ul>
  * jinjava renders Jinja's syntax; Python-only string methods (such as {@code "','".join(...)}) are
  * not available here: templates in tests use Jinja filters ({@code |join}).
  */
-public final class FakeSupersetSqlLab {
+public final class FakeSupersetSqlLab implements FakeSupersetHandler {
 
     public static final String CHART_DATA = "/api/v1/chart/data";
     public static final String SQLLAB_EXECUTE = "/api/v1/sqllab/execute/";
@@ -94,8 +91,14 @@ public final class FakeSupersetSqlLab {
         return List.copyOf(executed);
     }
 
-    /** Answers the request if it is one of this part's paths; the caller has checked the bearer token. */
-    boolean handle(HttpExchange ex, String path, byte[] body, String expectedCsrf) throws IOException {
+    /**
+     * Answers the request if it is one of this part's paths; the server has checked the bearer
+     * token and, on writes, the CSRF token bound to the session cookie ({@link FakeSupersetAuth}).
+     */
+    @Override
+    public boolean handle(FakeSupersetExchange ex) throws IOException {
+        String path = ex.path();
+        byte[] body = ex.body();
         if (!path.equals(CHART_DATA) && !path.equals(CHART_DATA + "/") && !path.equals(SQLLAB_EXECUTE)) {
             return false;
         }
@@ -108,14 +111,8 @@ public final class FakeSupersetSqlLab {
                 Thread.currentThread().interrupt();
             }
         }
-        if (!ex.getRequestMethod().equals("POST")) {
+        if (!ex.method().equals("POST")) {
             send(ex, 405, "{\"message\":\"Method Not Allowed\"}");
-            return true;
-        }
-        String csrf = ex.getRequestHeaders().getFirst("X-CSRFToken");
-        if (csrf == null || !csrf.equals(expectedCsrf)) {
-            send(ex, 400, "{\"errors\":[{\"message\":\"400 Bad Request: The CSRF token is missing.\","
-                    + "\"error_type\":\"GENERIC_BACKEND_ERROR\",\"level\":\"error\"}]}");
             return true;
         }
         Integer failure = failures.get(key);
@@ -139,7 +136,7 @@ public final class FakeSupersetSqlLab {
         return true;
     }
 
-    private void chartData(HttpExchange ex, JsonNode qc) throws IOException {
+    private void chartData(FakeSupersetExchange ex, JsonNode qc) throws IOException {
         if (!qc.path("datasource").has("id") || !qc.path("queries").isArray() || qc.path("queries").isEmpty()) {
             send(ex, 400, "{\"message\":{\"datasource\":[\"Missing data for required field.\"]}}");
             return;
@@ -195,7 +192,7 @@ public final class FakeSupersetSqlLab {
         send(ex, 200, answer.toString());
     }
 
-    private void sqlLab(HttpExchange ex, JsonNode req) throws IOException {
+    private void sqlLab(FakeSupersetExchange ex, JsonNode req) throws IOException {
         if (!req.hasNonNull("database_id") || !req.hasNonNull("sql")) {
             ObjectNode errors = JSON.createObjectNode();
             ObjectNode message = errors.putObject("message");
@@ -310,13 +307,8 @@ public final class FakeSupersetSqlLab {
         };
     }
 
-    private static void send(HttpExchange ex, int status, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
+    private static void send(FakeSupersetExchange ex, int status, String json) throws IOException {
+        ex.send(status, json);
     }
 
     // Superset's Jinja macros, reading the request being rendered

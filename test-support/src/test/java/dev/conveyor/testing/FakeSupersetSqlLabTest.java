@@ -21,7 +21,7 @@ class FakeSupersetSqlLabTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static FakeSupersetServer superset;
-    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final HttpClient HTTP = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).build();
 
     @BeforeAll
     static void start() {

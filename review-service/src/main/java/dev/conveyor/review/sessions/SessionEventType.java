@@ -36,6 +36,12 @@ public final class SessionEventType {
     public static final String PREVIEW_STALED = "preview_staled";
     public static final String LAUNCH_REQUESTED = "launch_requested";
     public static final String LAUNCH_RECORDED = "launch_recorded";
+    // Superset links and filter recovery (issue 8)
+    public static final String SUPERSET_LINK_RESOLVED = "superset_link_resolved";
+    public static final String FILTERS_RECOVERED = "filters_recovered";
+    public static final String FILTER_ADDED = "filter_added";
+    public static final String FILTER_UPDATED = "filter_updated";
+    public static final String FILTER_REMOVED = "filter_removed";
 
     private SessionEventType() {
     }

@@ -160,6 +160,24 @@ public final class SessionProjector {
                 readList(p.get("findings"), ValidationFinding.class).forEach(f -> upsert(s.findings, f,
                         x -> x.findingId));
             }
+            case SUPERSET_LINK_RESOLVED -> {
+                s.datasetId = p.hasNonNull("dataset_id") ? p.get("dataset_id").asInt() : s.datasetId;
+                s.dashboardId = p.hasNonNull("dashboard_id") ? p.get("dashboard_id").asInt() : s.dashboardId;
+                if (p.hasNonNull("dataset_ref")) {
+                    s.datasetRef = p.get("dataset_ref").asText();
+                }
+            }
+            case FILTERS_RECOVERED -> {
+                // a recovery replaces what the earlier one recovered, never a person's filters
+                s.importedFilters.removeIf(f -> f.source != FilterSource.MANUAL);
+                s.importedFilters.addAll(readList(p.get("filters"), ImportedFilter.class));
+                s.findings.removeIf(f -> f.area == FindingArea.FILTER_RECOVERY && f.isOpen());
+                readList(p.get("findings"), ValidationFinding.class).forEach(f -> upsert(s.findings, f,
+                        x -> x.findingId));
+            }
+            case FILTER_ADDED, FILTER_UPDATED -> upsert(s.importedFilters,
+                    SessionJson.read(p.get("filter"), ImportedFilter.class), x -> x.filterId);
+            case FILTER_REMOVED -> s.importedFilters.removeIf(f -> f.filterId.equals(p.get("filter_id").asText()));
             default -> throw new IllegalStateException("unknown session event type " + e.type());
         }
     }

@@ -109,7 +109,7 @@ class SessionLaunchIT {
         // three filters, made by hand: direct, heuristic (a plural) and semantic (the column's verbose name)
         addFilter(id, "region", null, List.of("EU", "US"));
         addFilter(id, "start_dates", "Start dates", List.of("2024-01-01"));
-        s = addFilter(id, "Order status", null, "shipped");
+        s = addFilter(id, "status", null, "shipped");
         assertThat(mapping(s, "region", "mapping_method")).isEqualTo("direct_match");
         assertThat(mapping(s, "region", "approval_state")).isEqualTo("not_required");
         assertThat(mapping(s, "start_date", "mapping_method")).isEqualTo("heuristic_match");

@@ -80,4 +80,12 @@ public final class SessionRequests {
     /** {@code run_async}: let SQL Lab run the query in the background (202, {@code started}). */
     public record Launch(Boolean runAsync) {
     }
+
+    /**
+     * A filter set by hand: {@code filter_name} and {@code raw_value} required on POST; on PUT
+     * every property is optional and what is given replaces the filter's value.
+     */
+    public record ManualFilter(String filterName, String displayName,
+            com.fasterxml.jackson.databind.JsonNode rawValue, com.fasterxml.jackson.databind.JsonNode normalizedValue) {
+    }
 }

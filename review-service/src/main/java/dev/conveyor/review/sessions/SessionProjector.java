@@ -161,8 +161,12 @@ public final class SessionProjector {
                         x -> x.findingId));
             }
             case SUPERSET_LINK_RESOLVED -> {
-                s.datasetId = p.hasNonNull("dataset_id") ? p.get("dataset_id").asInt() : s.datasetId;
-                s.dashboardId = p.hasNonNull("dashboard_id") ? p.get("dashboard_id").asInt() : s.dashboardId;
+                if (p.hasNonNull("dataset_id")) {
+                    s.datasetId = p.get("dataset_id").asInt();
+                }
+                if (p.hasNonNull("dashboard_id")) {
+                    s.dashboardId = p.get("dashboard_id").asInt();
+                }
                 if (p.hasNonNull("dataset_ref")) {
                     s.datasetRef = p.get("dataset_ref").asText();
                 }

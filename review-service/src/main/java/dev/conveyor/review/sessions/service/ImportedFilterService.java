@@ -12,6 +12,9 @@ import dev.conveyor.review.sessions.DatasetReviewSession;
 import dev.conveyor.review.sessions.FilterConfidenceState;
 import dev.conveyor.review.sessions.FilterRecoveryStatus;
 import dev.conveyor.review.sessions.FilterSource;
+import dev.conveyor.review.sessions.FindingArea;
+import dev.conveyor.review.sessions.ResolutionState;
+import dev.conveyor.review.sessions.ValidationFinding;
 import dev.conveyor.review.sessions.ImportedFilter;
 import dev.conveyor.review.sessions.SessionAccess.Permission;
 import dev.conveyor.review.sessions.SessionClock;
@@ -90,7 +93,21 @@ public class ImportedFilterService {
             String was = f.source == FilterSource.MANUAL ? null : "was " + f.source.wire() + " ("
                     + f.recoveryStatus.wire() + ")";
             manual(f, "edited by " + user + (was == null ? "" : "; " + was));
-            return List.of(Change.of(SessionEventType.FILTER_UPDATED, "filter", f));
+            List<Change> changes = new java.util.ArrayList<>();
+            changes.add(Change.of(SessionEventType.FILTER_UPDATED, "filter", f));
+            // what recovery said was missing or unsure about this filter, a person has now answered
+            List<ValidationFinding> answered = s.findings.stream().filter(x -> x.isOpen()
+                    && x.area == FindingArea.FILTER_RECOVERY && filterId.equals(x.causedByRef)).map(x -> {
+                        ValidationFinding r = Change.copy(x);
+                        r.resolutionState = ResolutionState.RESOLVED;
+                        r.resolutionNote = "resolved by the system: the filter was set by hand";
+                        r.resolvedAt = f.updatedAt;
+                        return r;
+                    }).toList();
+            if (!answered.isEmpty()) {
+                changes.add(Change.of(SessionEventType.FINDING_UPDATED, "findings", answered));
+            }
+            return changes;
         });
     }
 

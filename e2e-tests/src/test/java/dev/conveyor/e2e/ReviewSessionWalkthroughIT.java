@@ -202,7 +202,7 @@ class ReviewSessionWalkthroughIT {
         assertThat(s.path("clarification").path("status").asText()).isEqualTo("completed");
         assertThat(fieldNamed(s, "sla_breach").path("verbose_name").asText())
                 .isEqualTo("The sla_breach as the SLA policy defines it");
-        assertThat(s.path("readiness_state").asText()).isEqualTo("partially_ready");
+        assertThat(s.path("readiness_state").asText()).isEqualTo("compiled_preview_ready");
         assertThat(s.path("recommended_action").asText()).isEqualTo("generate_sql_preview");
 
         // the documentation, downloaded

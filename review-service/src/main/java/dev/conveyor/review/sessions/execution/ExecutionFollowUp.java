@@ -38,7 +38,10 @@ public final class ExecutionFollowUp {
             return null;
         }
         if (needsDiscovery(events)) {
-            return TemplateVariables.discover(s, now);
+            Change discovered = TemplateVariables.discover(s, now);
+            if (discovered != null) {
+                return discovered;
+            }
         }
         if (s.templateVariables.isEmpty() && s.mappings.isEmpty() && s.previews.isEmpty()) {
             return null; // nothing of the execution part yet: the common, cheap case

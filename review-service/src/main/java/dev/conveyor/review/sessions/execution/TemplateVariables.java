@@ -30,6 +30,7 @@ public final class TemplateVariables {
     private TemplateVariables() {
     }
 
+    /** The variables and findings of the profile's SQL now; null when there is nothing to record. */
     public static Change discover(DatasetReviewSession s, Instant now) {
         TemplateVariableParser.Result parsed = TemplateVariableParser.parse(s.profile == null ? null : s.profile.sql,
                 s.profile == null ? null : s.profile.templateParams);
@@ -86,6 +87,9 @@ public final class TemplateVariables {
                 findings.add(finding(s, FindingSeverity.BLOCKING, TEMPLATE_SYNTAX_ERROR,
                         "The dataset's SQL template does not parse", message, null, now));
             }
+        }
+        if (variables.isEmpty() && s.templateVariables.isEmpty() && findings.isEmpty()) {
+            return null; // plain SQL or a table, before and after: nothing to record
         }
         return Change.of(SessionEventType.TEMPLATE_VARIABLES_DISCOVERED, "variables", variables)
                 .with("findings", findings);

@@ -123,7 +123,8 @@ public class DatasetLaunchService {
 
     private DatasetReviewSession record(String sessionId, String user, String taskId, DatasetRunContext run) {
         return runner.run(new Command(sessionId, user, Permission.READ, null, true), s -> {
-            if (!taskId.equals(s.activeTaskId)) {
+            // recorded once; another task (an AI request) may have taken active_task_id meanwhile
+            if (s.runContexts.stream().anyMatch(r -> r.runContextId.equals(run.runContextId))) {
                 return List.of();
             }
             List<ValidationFinding> findings = new ArrayList<>();

@@ -266,6 +266,25 @@ class SessionLaunchIT {
         assertThat(s.getString("readiness_state")).isEqualTo("completed");
     }
 
+    @Test
+    void aSlowSupersetIsATimeOutFindingNotAHungRequest() {
+        // the tight environment (same fake) waits 2 s per call
+        Response created = OWNER.request().body(Map.of("environment_id", SessionTestEnvironment.TIGHT,
+                "source_kind", "dataset_selection", "source_input", String.valueOf(PLAIN))).post("/review-sessions");
+        created.then().statusCode(201);
+        String id = created.jsonPath().getString("session_id");
+        SessionTestEnvironment.superset().sqlLab().slow(FakeSupersetSqlLab.CHART_DATA, java.time.Duration.ofSeconds(4));
+        JsonPath s = OWNER.request().post("/review-sessions/{id}/preview", id).then().statusCode(200).extract()
+                .jsonPath();
+        assertThat(s.getString("previews[-1].preview_status")).isEqualTo("failed");
+        assertThat(s.getString("previews[-1].error_code")).isEqualTo("superset_timeout");
+        assertThat(s.getString("previews[-1].compiled_sql")).isNull();
+        assertThat(s.getString("readiness_state")).isEqualTo("recovery_required");
+        SessionTestEnvironment.superset().sqlLab().heal();
+        s = OWNER.request().post("/review-sessions/{id}/preview", id).then().statusCode(200).extract().jsonPath();
+        assertThat(s.getString("previews[-1].preview_status")).isEqualTo("ready");
+    }
+
     // helpers
 
     static void share(String id, SessionApi who, String role) {

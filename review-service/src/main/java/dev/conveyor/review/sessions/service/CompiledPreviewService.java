@@ -128,8 +128,11 @@ public class CompiledPreviewService {
         try {
             answer = superset.chartData(environmentId, queryContext);
         } catch (SupersetUnavailableException e) {
-            return new Outcome(null, e.status() == 0 ? "superset_unreachable" : "superset_" + e.status(),
-                    e.getMessage());
+            String code = e instanceof dev.conveyor.review.sessions.superset.SupersetCallException c
+                    && c.failure() != dev.conveyor.review.sessions.superset.SupersetCallException.Failure.REFUSED
+                            ? c.failure().code()
+                            : e.status() == 0 ? "superset_unreachable" : "superset_" + e.status();
+            return new Outcome(null, code, e.getMessage());
         }
         if (answer.status() / 100 != 2) {
             return new Outcome(null, "superset_" + answer.status(), "Superset answered " + answer.status()

@@ -1,12 +1,18 @@
 package dev.conveyor.testing;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,6 +20,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * Superset's authentication as flask-jwt-extended and Flask-WTF answer it:
  * <ul>
+ * <li>tokens are JWTs as flask-jwt-extended writes them (HS256; claims {@code sub}, {@code type}
+ * {@code access}/{@code refresh}, {@code fresh}, {@code jti}, {@code iat}, {@code nbf}, {@code exp}),
+ * signed with a key made per fake;</li>
  * <li>{@code POST /api/v1/security/login} ({@code username}, {@code password}, {@code provider},
  * {@code refresh}) → {@code {"access_token", "refresh_token"?}}; 401 {@code {"message": "Not authorized"}};</li>
  * <li>{@code POST /api/v1/security/refresh} with the refresh token as bearer → {@code {"access_token"}};
@@ -28,9 +37,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class FakeSupersetAuth {
 
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
     private final String username;
     private final String password;
+    private final byte[] key = new byte[32];
+    /** jti → until when an access token is good (exact, where {@code exp} has seconds) */
     private final Map<String, Instant> accessTokens = new ConcurrentHashMap<>();
+    /** jti of refresh tokens not revoked */
     private final Map<String, Boolean> refreshTokens = new ConcurrentHashMap<>();
     /** session cookie → CSRF token */
     private final Map<String, String> csrfBySession = new ConcurrentHashMap<>();
@@ -39,6 +53,7 @@ public final class FakeSupersetAuth {
     FakeSupersetAuth(String username, String password) {
         this.username = username;
         this.password = password;
+        new java.security.SecureRandom().nextBytes(key);
     }
 
     public void accessTokenLifetime(Duration lifetime) {
@@ -65,27 +80,33 @@ public final class FakeSupersetAuth {
             return true;
         }
         String bearer = bearer(ex);
-        if (ex.is("POST", "/api/v1/security/refresh")) {
-            if (bearer == null) {
-                ex.send(401, "{\"msg\":\"Missing Authorization Header\"}");
-            } else if (!refreshTokens.containsKey(bearer)) {
-                ex.send(accessTokens.containsKey(bearer) ? 422 : 401, accessTokens.containsKey(bearer)
-                        ? "{\"msg\":\"Only refresh tokens are allowed\"}" : "{\"msg\":\"Token has been revoked\"}");
-            } else {
-                ex.send(200, FakeSupersetExchange.JSON.createObjectNode().put("access_token", issueAccess()));
-            }
-            return true;
-        }
         if (bearer == null) {
             ex.send(401, "{\"msg\":\"Missing Authorization Header\"}");
             return true;
         }
-        Instant until = accessTokens.get(bearer);
-        if (until == null) {
+        JsonNode claims = verify(bearer);
+        if (claims == null) {
             ex.send(422, "{\"msg\":\"Signature verification failed\"}");
             return true;
         }
-        if (!Instant.now().isBefore(until)) {
+        String jti = claims.path("jti").asText();
+        boolean refresh = "refresh".equals(claims.path("type").asText());
+        if (ex.is("POST", "/api/v1/security/refresh")) {
+            if (!refresh) {
+                ex.send(422, "{\"msg\":\"Only refresh tokens are allowed\"}");
+            } else if (!refreshTokens.containsKey(jti)) {
+                ex.send(401, "{\"msg\":\"Token has been revoked\"}");
+            } else {
+                ex.send(200, FakeSupersetExchange.JSON.createObjectNode().put("access_token", issueAccess(false)));
+            }
+            return true;
+        }
+        if (refresh) {
+            ex.send(422, "{\"msg\":\"Only non-refresh tokens are allowed\"}");
+            return true;
+        }
+        Instant until = accessTokens.get(jti);
+        if (until == null || !Instant.now().isBefore(until)) {
             ex.send(401, "{\"msg\":\"Token has expired\"}");
             return true;
         }
@@ -132,19 +153,59 @@ public final class FakeSupersetAuth {
             ex.message(401, "Not authorized");
             return;
         }
-        ObjectNode answer = FakeSupersetExchange.JSON.createObjectNode().put("access_token", issueAccess());
+        ObjectNode answer = FakeSupersetExchange.JSON.createObjectNode().put("access_token", issueAccess(true));
         if (req.path("refresh").asBoolean(false)) {
-            String refresh = "fake-refresh-" + UUID.randomUUID();
-            refreshTokens.put(refresh, true);
-            answer.put("refresh_token", refresh);
+            String jti = UUID.randomUUID().toString();
+            refreshTokens.put(jti, true);
+            answer.put("refresh_token", jwt("refresh", jti, false, Instant.now().plus(Duration.ofDays(30))));
         }
         ex.send(200, answer);
     }
 
-    private String issueAccess() {
-        String access = "fake-access-" + UUID.randomUUID();
-        accessTokens.put(access, Instant.now().plus(accessTokenLifetime));
-        return access;
+    private String issueAccess(boolean fresh) {
+        String jti = UUID.randomUUID().toString();
+        Instant until = Instant.now().plus(accessTokenLifetime);
+        accessTokens.put(jti, until);
+        return jwt("access", jti, fresh, until);
+    }
+
+    private String jwt(String type, String jti, boolean fresh, Instant exp) {
+        long now = Instant.now().getEpochSecond();
+        ObjectNode claims = FakeSupersetExchange.JSON.createObjectNode().put("fresh", fresh).put("iat", now)
+                .put("jti", jti).put("type", type).put("sub", 1).put("nbf", now)
+                .put("exp", (long) Math.ceil(exp.toEpochMilli() / 1000.0));
+        String signed = B64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
+                + "." + B64.encodeToString(claims.toString().getBytes(StandardCharsets.UTF_8));
+        return signed + "." + B64.encodeToString(hmac(signed));
+    }
+
+    /** The token's claims when it is one of this fake's JWTs, else null. */
+    private JsonNode verify(String token) {
+        String[] parts = token.split("\\.");
+        if (parts.length != 3) {
+            return null;
+        }
+        byte[] expected = hmac(parts[0] + "." + parts[1]);
+        byte[] given;
+        try {
+            given = Base64.getUrlDecoder().decode(parts[2]);
+            if (!MessageDigest.isEqual(expected, given)) {
+                return null;
+            }
+            return FakeSupersetExchange.JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
+        } catch (IllegalArgumentException | IOException e) {
+            return null;
+        }
+    }
+
+    private byte[] hmac(String data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data.getBytes(StandardCharsets.US_ASCII));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String bearer(FakeSupersetExchange ex) {

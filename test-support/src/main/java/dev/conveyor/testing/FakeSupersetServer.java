@@ -37,6 +37,11 @@ import com.sun.net.httpserver.HttpServer;
  * </ul>
  * Datasets are registered by tests; {@link #down(boolean)} makes every request answer 503 as a
  * Superset behind a load balancer does when it is down.
+ * <p>
+ * The rest lives in its own classes: JWT access/refresh tokens and CSRF in {@link FakeSupersetAuth},
+ * injected errors per path in {@link FakeSupersetFaults} (checked first), and the API parts as
+ * {@link FakeSupersetHandler}s registered in the constructor (dashboards, permalinks, filter state
+ * and explore in {@link FakeSupersetDashboards}).
  */
 public final class FakeSupersetServer implements AutoCloseable {
 

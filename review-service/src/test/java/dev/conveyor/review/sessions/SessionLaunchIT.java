@@ -41,6 +41,8 @@ class SessionLaunchIT {
     static final SessionApi OWNER = new SessionApi("owner-launch");
     static final SessionApi APPROVER = new SessionApi("approver-launch");
     static final SessionApi REVIEWER = new SessionApi("reviewer-launch");
+    static final SessionApi VIEWER = new SessionApi("viewer-launch");
+    static final SessionApi STRANGER = new SessionApi("stranger-launch");
 
     static final String ORDERS_SQL = "SELECT order_id, region, status, order_date, order_total\n"
             + "FROM sales.orders\n"
@@ -85,6 +87,7 @@ class SessionLaunchIT {
         String id = s.getString("session_id");
         share(id, APPROVER, "approver");
         share(id, REVIEWER, "reviewer");
+        share(id, VIEWER, "viewer");
 
         // the template: five variables, one of them unknown (a blocking finding), two with values of their own
         s = OWNER.get(id);
@@ -135,6 +138,14 @@ class SessionLaunchIT {
         assertThat(asked.path("datasource").path("id").asInt()).isEqualTo(ORDERS);
         assertThat(asked.path("queries").get(0).path("url_params").path("start_date").asText()).isEqualTo("2024-01-01");
         assertThat(asked.path("queries").get(0).path("filters").toString()).contains("\"col\":\"region\"");
+
+        // who may: a viewer neither previews, launches, maps nor approves; others do not see the session
+        VIEWER.request().post("/review-sessions/{id}/preview", id).then().statusCode(403);
+        VIEWER.request().body(Map.of()).post("/review-sessions/{id}/launch", id).then().statusCode(403);
+        VIEWER.request().body(Map.of("effective_value", List.of("EU")))
+                .patch("/review-sessions/{id}/mappings/{m}", id, mappingId(s, "region")).then().statusCode(403);
+        STRANGER.request().post("/review-sessions/{id}/mappings/{m}/approve", id, mappingId(s, "start_date"))
+                .then().statusCode(404).contentType("application/problem+json");
 
         // launch refused, condition by condition
         assertThat(launchRefusal(id)).containsExactlyInAnyOrder("blocking_finding_open", "mapping_approval_pending",

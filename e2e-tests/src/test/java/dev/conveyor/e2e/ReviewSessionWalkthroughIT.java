@@ -40,6 +40,7 @@ import dev.conveyor.local.LlmEndpoint;
 import dev.conveyor.local.LocalStack;
 import dev.conveyor.testing.FakeOpenAiServer;
 import dev.conveyor.testing.FakeOpenAiServer.Reply;
+import dev.conveyor.testing.FakeSupersetDashboards;
 import dev.conveyor.testing.FakeSupersetServer;
 
 /**
@@ -202,7 +203,7 @@ class ReviewSessionWalkthroughIT {
         assertThat(s.path("clarification").path("status").asText()).isEqualTo("completed");
         assertThat(fieldNamed(s, "sla_breach").path("verbose_name").asText())
                 .isEqualTo("The sla_breach as the SLA policy defines it");
-        assertThat(s.path("readiness_state").asText()).isEqualTo("partially_ready");
+        assertThat(s.path("readiness_state").asText()).isEqualTo("compiled_preview_ready");
         assertThat(s.path("recommended_action").asText()).isEqualTo("generate_sql_preview");
 
         // the documentation, downloaded
@@ -216,6 +217,40 @@ class ReviewSessionWalkthroughIT {
 
         // the model was called through the worker for exactly these tasks
         assertThat(model.requests()).hasSize(3);
+    }
+
+    @Test
+    void shouldRecoverADashboardLinksFiltersAndRefuseOtherHosts() throws Exception {
+        String review = stack.service(LocalStack.REVIEW).url();
+        String alice = token("alice");
+        superset.dashboards().dashboard(73, "tickets-board", "Tickets", List.of(DATASET), List.of(
+                FakeSupersetDashboards.nativeFilter("NATIVE_FILTER-prio", "Priority", "filter_select", DATASET,
+                        "prio_cd", false, null),
+                FakeSupersetDashboards.nativeFilter("NATIVE_FILTER-sla", "SLA", "filter_select", DATASET,
+                        "sla_breach", true, null)));
+        superset.dashboards().filterState(73, "k73", FakeSupersetDashboards.dataMask(List.of(
+                FakeSupersetDashboards.maskEntry("NATIVE_FILTER-prio", "filter_select", "prio_cd",
+                        JSON.createArrayNode().add("P1")))));
+
+        JsonNode s = call("POST", review + "/review-sessions", alice, null, "{\"environment_id\": \"" + ENVIRONMENT
+                + "\", \"source_kind\": \"superset_link\", \"source_input\": \"" + superset.baseUrl()
+                + "/superset/dashboard/tickets-board/?native_filters_key=k73\"}", 201).body();
+        assertThat(s.path("dataset_id").asInt()).isEqualTo(DATASET);
+        assertThat(s.path("dashboard_id").asInt()).isEqualTo(73);
+        assertThat(s.path("profile").path("dataset_name").asText()).isEqualTo("tickets");
+        JsonNode prio = s.path("imported_filters").get(0);
+        assertThat(prio.path("filter_name").asText()).isEqualTo("prio_cd");
+        assertThat(prio.path("normalized_value").asText()).as("single-select: the value").isEqualTo("P1");
+        assertThat(prio.path("recovery_status").asText()).isEqualTo("recovered");
+        assertThat(s.path("imported_filters").get(1).path("recovery_status").asText()).isEqualTo("missing");
+
+        int before = superset.requestCount();
+        String port = superset.baseUrl().substring(superset.baseUrl().lastIndexOf(':') + 1);
+        JsonNode refused = call("POST", review + "/review-sessions", alice, null, "{\"environment_id\": \""
+                + ENVIRONMENT + "\", \"source_kind\": \"superset_link\", \"source_input\": \"http://127.0.0.1:" + port
+                + "/superset/dashboard/73/\"}", 400).body();
+        assertThat(refused.path("errors").get(0).path("field").asText()).isEqualTo("source_input");
+        assertThat(superset.requestCount()).as("nothing reached Superset").isEqualTo(before);
     }
 
     /** Waits until the session's request for this process is answered and applied; returns the session. */

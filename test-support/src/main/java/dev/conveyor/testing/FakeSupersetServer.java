@@ -37,6 +37,11 @@ import com.sun.net.httpserver.HttpServer;
  * </ul>
  * Datasets are registered by tests; {@link #down(boolean)} makes every request answer 503 as a
  * Superset behind a load balancer does when it is down.
+ * <p>
+ * The rest lives in its own classes: JWT access/refresh tokens and CSRF in {@link FakeSupersetAuth},
+ * injected errors per path in {@link FakeSupersetFaults} (checked first), and the API parts as
+ * {@link FakeSupersetHandler}s registered in the constructor (dashboards, permalinks, filter state
+ * and explore in {@link FakeSupersetDashboards}).
  */
 public final class FakeSupersetServer implements AutoCloseable {
 
@@ -44,17 +49,26 @@ public final class FakeSupersetServer implements AutoCloseable {
     private static final Pattern DATASET = Pattern.compile("/api/v1/dataset/(\\d+)/?");
 
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(4);
+    // cached: an injected slow answer holds its thread for as long as it waits
+    private final ExecutorService executor = Executors.newCachedThreadPool();
     private final String username;
     private final String password;
     private final Map<Integer, ObjectNode> datasets = new ConcurrentHashMap<>();
-    private final Map<String, String> tokens = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile boolean down;
+    private final FakeSupersetSqlLab sqlLab = new FakeSupersetSqlLab(datasets::get);
+    private final FakeSupersetAuth auth;
+    private final FakeSupersetFaults faults = new FakeSupersetFaults();
+    private final List<FakeSupersetHandler> handlers = new CopyOnWriteArrayList<>();
+    private final FakeSupersetDashboards dashboards;
 
     private FakeSupersetServer(String username, String password) {
         this.username = username;
         this.password = password;
+        this.auth = new FakeSupersetAuth(username, password);
+        this.dashboards = new FakeSupersetDashboards(datasets::get);
+        handlers.add(dashboards);
+        handlers.add(sqlLab);
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
         } catch (IOException e) {
@@ -69,14 +83,40 @@ public final class FakeSupersetServer implements AutoCloseable {
         return new FakeSupersetServer(username, password);
     }
 
+    /** By name, as a Superset environment is configured: links to it must name the same host. */
     public String baseUrl() {
-        return "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort();
+        return "http://localhost:" + server.getAddress().getPort();
+    }
+
+    /** Logins, token lifetimes and CSRF. */
+    public FakeSupersetAuth auth() {
+        return auth;
+    }
+
+    /** Errors, slow and oversized answers, redirects, per path. */
+    public FakeSupersetFaults faults() {
+        return faults;
+    }
+
+    /** Dashboards, their native filters and datasets, permalinks, filter state, explore form data. */
+    public FakeSupersetDashboards dashboards() {
+        return dashboards;
+    }
+
+    /** How many requests reached the fake so far. */
+    public int requestCount() {
+        return requests.size();
     }
 
     /** Registers a dataset as {@code GET /api/v1/dataset/{pk}} shows it (the {@code result} object). */
     public FakeSupersetServer dataset(ObjectNode result) {
         datasets.put(result.get("id").asInt(), result);
         return this;
+    }
+
+    /** Chart data (compiled SQL) and SQL Lab execute, with their error injection. */
+    public FakeSupersetSqlLab sqlLab() {
+        return sqlLab;
     }
 
     public void down(boolean down) {
@@ -100,17 +140,8 @@ public final class FakeSupersetServer implements AutoCloseable {
                 send(ex, 503, "{\"message\":\"Service Unavailable\"}");
                 return;
             }
-            if (path.equals("/api/v1/security/login") && ex.getRequestMethod().equals("POST")) {
-                login(ex, body);
-                return;
-            }
-            String auth = ex.getRequestHeaders().getFirst("Authorization");
-            if (auth == null || !auth.startsWith("Bearer ") || !tokens.containsKey(auth.substring(7))) {
-                send(ex, 401, "{\"msg\":\"Missing Authorization Header\"}");
-                return;
-            }
-            if (path.equals("/api/v1/security/csrf_token/") && ex.getRequestMethod().equals("GET")) {
-                send(ex, 200, JSON.createObjectNode().put("result", tokens.get(auth.substring(7))).toString());
+            FakeSupersetExchange request = new FakeSupersetExchange(ex, body);
+            if (faults.handle(request) || auth.handle(request)) {
                 return;
             }
             Matcher m = DATASET.matcher(path);
@@ -131,33 +162,13 @@ public final class FakeSupersetServer implements AutoCloseable {
                 send(ex, 200, answer.toString());
                 return;
             }
+            for (FakeSupersetHandler h : handlers) {
+                if (h.handle(request)) {
+                    return;
+                }
+            }
             send(ex, 404, "{\"message\":\"Not found\"}");
         }
-    }
-
-    private void login(HttpExchange ex, byte[] body) throws IOException {
-        JsonNode req;
-        try {
-            req = JSON.readTree(body);
-        } catch (IOException e) {
-            send(ex, 400, "{\"message\":\"Request is not JSON\"}");
-            return;
-        }
-        if (!req.hasNonNull("username") || !req.hasNonNull("password") || !req.hasNonNull("provider")) {
-            send(ex, 400, "{\"message\":{\"provider\":[\"Missing data for required field.\"]}}");
-            return;
-        }
-        if (!username.equals(req.get("username").asText()) || !password.equals(req.get("password").asText())) {
-            send(ex, 401, "{\"message\":\"Not authorized\"}");
-            return;
-        }
-        String access = "fake-access-" + UUID.randomUUID();
-        tokens.put(access, "fake-csrf-" + UUID.randomUUID());
-        ObjectNode answer = JSON.createObjectNode().put("access_token", access);
-        if (req.path("refresh").asBoolean(false)) {
-            answer.put("refresh_token", "fake-refresh-" + UUID.randomUUID());
-        }
-        send(ex, 200, answer.toString());
     }
 
     private static void send(HttpExchange ex, int status, String json) throws IOException {

@@ -16,6 +16,10 @@ public class DatasetProfile {
     public boolean isSqllabView;
     /** Virtual datasets' SQL as Superset holds it; part 2 reads template variables from it. */
     public String sql;
+    /** The dataset's database in Superset: SQL Lab runs the launch there. */
+    public Integer databaseId;
+    /** The dataset's {@code template_params} (a JSON object), as Superset holds them. */
+    public com.fasterxml.jackson.databind.JsonNode templateParams;
     public Double completenessScore;
     public ConfidenceState confidenceState;
     public boolean hasBlockingFindings;

@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 
+import dev.conveyor.review.sessions.execution.MappingRules;
+import dev.conveyor.review.sessions.execution.RunReadiness;
+
 /**
  * The one pure function from a session's contents to its derived state: {@code readiness_state},
  * {@code recommended_action}, {@code current_phase}, and the profile's {@code confidence_state},
@@ -12,7 +15,9 @@ import java.util.function.Predicate;
  * Nothing else writes those fields, so they can never be set by hand or drift from the contents.
  * <p>
  * Readiness is the first matching rule of an ordered table (see docs/dataset-review.md). Part 2
- * (mappings, preview, launch) inserts its rules before {@link #PART_ONE_DONE}: nothing here changes.
+ * (mappings, preview, launch) adds the launch's outcome near the top (a run of the current inputs
+ * outranks documentation warnings) and its mapping, preview and run-ready rules before
+ * {@link #PART_ONE_DONE}, which is now only the table's fallback.
  */
 public final class Readiness {
 
@@ -38,6 +43,14 @@ public final class Readiness {
                     ReadinessState.COMPLETED, RecommendedAction.EXPORT_OUTPUTS),
             new Rule("intake running", Readiness::intakeRunning,
                     ReadinessState.IMPORTING, RecommendedAction.RESUME_SESSION),
+            new Rule("SQL Lab is taking the launch", Readiness::launchRunning,
+                    ReadinessState.RUN_IN_PROGRESS, RecommendedAction.RESUME_SESSION),
+            new Rule("the current inputs ran to success", s -> currentRun(s, LaunchStatus.SUCCESS),
+                    ReadinessState.COMPLETED, RecommendedAction.EXPORT_OUTPUTS),
+            new Rule("the current inputs run in SQL Lab", s -> currentRun(s, LaunchStatus.STARTED),
+                    ReadinessState.RUN_IN_PROGRESS, RecommendedAction.RESUME_SESSION),
+            new Rule("the launch of the current inputs failed", s -> currentRun(s, LaunchStatus.FAILED),
+                    ReadinessState.RECOVERY_REQUIRED, RecommendedAction.LAUNCH_DATASET),
             new Rule("intake failed", s -> s.profile == null && hasOpen(s, f -> f.area == FindingArea.SOURCE_INTAKE),
                     ReadinessState.RECOVERY_REQUIRED, RecommendedAction.IMPORT_FROM_SUPERSET),
             new Rule("nothing imported yet", s -> s.profile == null,
@@ -53,6 +66,18 @@ public final class Readiness {
                     ReadinessState.CLARIFICATION_NEEDED, RecommendedAction.START_CLARIFICATION),
             new Rule("blocking findings remain", s -> hasOpen(s, f -> f.severity == FindingSeverity.BLOCKING),
                     ReadinessState.PARTIALLY_READY, RecommendedAction.COMPLETE_REQUIRED_VALUES),
+            // part 2: mappings, the compiled preview, the run readiness invariant (seed §11)
+            new Rule("Superset could not compile the preview", Readiness::previewFailed,
+                    ReadinessState.RECOVERY_REQUIRED, RecommendedAction.GENERATE_SQL_PREVIEW),
+            new Rule("a required variable has no value", s -> RunReadiness.mappingConditions(s).stream()
+                    .anyMatch(u -> u.code().equals(RunReadiness.REQUIRED_VALUE_MISSING)),
+                    ReadinessState.MAPPING_REVIEW_NEEDED, RecommendedAction.COMPLETE_REQUIRED_VALUES),
+            new Rule("a mapping or a launch-sensitive warning awaits approval", Readiness::approvalPending,
+                    ReadinessState.MAPPING_REVIEW_NEEDED, RecommendedAction.APPROVE_MAPPING),
+            new Rule("the run readiness invariant holds", s -> RunReadiness.unmet(s).isEmpty(),
+                    ReadinessState.RUN_READY, RecommendedAction.LAUNCH_DATASET),
+            new Rule("mappings complete: the compiled preview is next (none, stale or pending)", s -> true,
+                    ReadinessState.COMPILED_PREVIEW_READY, RecommendedAction.GENERATE_SQL_PREVIEW),
             PART_ONE_DONE);
 
     private static final Set<SessionStatus> CLOSED = EnumSet.of(SessionStatus.ARCHIVED, SessionStatus.CANCELLED);
@@ -76,6 +101,9 @@ public final class Readiness {
 
     /** Writes the verdict into the session; called after every change. */
     public static void apply(DatasetReviewSession s) {
+        for (TemplateVariable t : s.templateVariables) {
+            t.mappingStatus = MappingRules.statusOf(s, t);
+        }
         Verdict v = derive(s);
         s.readinessState = v.readinessState();
         s.recommendedAction = v.recommendedAction();
@@ -137,6 +165,32 @@ public final class Readiness {
         }
         long complete = s.fields.stream().filter(f -> !f.isIncomplete()).count();
         return Math.round(1000.0 * complete / s.fields.size()) / 1000.0;
+    }
+
+    static boolean launchRunning(DatasetReviewSession s) {
+        return s.activeTaskId != null && s.activeTaskId.startsWith(RunReadiness.LAUNCH_TASK_PREFIX);
+    }
+
+    /** The latest launch ran exactly the current preview, which still matches the inputs. */
+    static boolean currentRun(DatasetReviewSession s, LaunchStatus status) {
+        if (s.lastRunContextId == null) {
+            return false;
+        }
+        DatasetRunContext run = s.runContexts.stream().filter(r -> r.runContextId.equals(s.lastRunContextId))
+                .findFirst().orElse(null);
+        return run != null && run.launchStatus == status && run.previewId.equals(s.lastPreviewId)
+                && RunReadiness.previewConditions(s).isEmpty();
+    }
+
+    static boolean previewFailed(DatasetReviewSession s) {
+        CompiledPreview p = RunReadiness.currentPreview(s);
+        return p != null && p.previewStatus == PreviewStatus.FAILED;
+    }
+
+    static boolean approvalPending(DatasetReviewSession s) {
+        return RunReadiness.mappingConditions(s).stream()
+                .anyMatch(u -> u.code().equals(RunReadiness.MAPPING_APPROVAL_PENDING))
+                || hasOpen(s, f -> f.launchSensitive);
     }
 
     static boolean intakeRunning(DatasetReviewSession s) {

@@ -118,6 +118,70 @@ public final class SessionProjector {
                             .map(x -> x.taskId).reduce((a, b) -> b).orElse(null);
                 }
             }
+            case TEMPLATE_VARIABLES_DISCOVERED -> {
+                s.templateVariables = readList(p.get("variables"), TemplateVariable.class);
+                readList(p.get("findings"), ValidationFinding.class).forEach(f -> upsert(s.findings, f,
+                        x -> x.findingId));
+            }
+            case MAPPINGS_PROPOSED, MAPPING_OVERRIDDEN, MAPPING_APPROVED, MAPPING_REJECTED -> {
+                readList(p.get("mappings"), ExecutionMapping.class).forEach(m -> upsert(s.mappings, m,
+                        x -> x.mappingId));
+                readList(p.get("removed_mapping_ids"), String.class).forEach(id -> s.mappings
+                        .removeIf(m -> m.mappingId.equals(id)));
+                readList(p.get("findings"), ValidationFinding.class).forEach(f -> upsert(s.findings, f,
+                        x -> x.findingId));
+            }
+            case MAPPINGS_REMOVED -> readList(p.get("mapping_ids"), String.class)
+                    .forEach(id -> s.mappings.removeIf(m -> m.mappingId.equals(id)));
+            case PREVIEW_REQUESTED, PREVIEW_COMPILED, PREVIEW_FAILED, PREVIEW_STALED -> {
+                CompiledPreview preview = SessionJson.read(p.get("preview"), CompiledPreview.class);
+                upsert(s.previews, preview, x -> x.previewId);
+                if (!PREVIEW_STALED.equals(e.type())) {
+                    s.lastPreviewId = preview.previewId;
+                }
+                if (p.hasNonNull("task_id")) {
+                    s.activeTaskId = p.get("task_id").asText();
+                } else if (s.activeTaskId != null
+                        && s.activeTaskId.equals(dev.conveyor.review.sessions.execution.RunReadiness.PREVIEW_TASK_PREFIX
+                                + preview.previewId)) {
+                    s.activeTaskId = null;
+                }
+                readList(p.get("findings"), ValidationFinding.class).forEach(f -> upsert(s.findings, f,
+                        x -> x.findingId));
+            }
+            case LAUNCH_REQUESTED -> s.activeTaskId = p.get("task_id").asText();
+            case LAUNCH_RECORDED -> {
+                DatasetRunContext run = SessionJson.read(p.get("run_context"), DatasetRunContext.class);
+                upsert(s.runContexts, run, x -> x.runContextId);
+                s.lastRunContextId = run.runContextId;
+                if (p.hasNonNull("task_id") && p.get("task_id").asText().equals(s.activeTaskId)) {
+                    s.activeTaskId = null;
+                }
+                readList(p.get("findings"), ValidationFinding.class).forEach(f -> upsert(s.findings, f,
+                        x -> x.findingId));
+            }
+            case SUPERSET_LINK_RESOLVED -> {
+                if (p.hasNonNull("dataset_id")) {
+                    s.datasetId = p.get("dataset_id").asInt();
+                }
+                if (p.hasNonNull("dashboard_id")) {
+                    s.dashboardId = p.get("dashboard_id").asInt();
+                }
+                if (p.hasNonNull("dataset_ref")) {
+                    s.datasetRef = p.get("dataset_ref").asText();
+                }
+            }
+            case FILTERS_RECOVERED -> {
+                // a recovery replaces what the earlier one recovered, never a person's filters
+                s.importedFilters.removeIf(f -> f.source != FilterSource.MANUAL);
+                s.importedFilters.addAll(readList(p.get("filters"), ImportedFilter.class));
+                s.findings.removeIf(f -> f.area == FindingArea.FILTER_RECOVERY && f.isOpen());
+                readList(p.get("findings"), ValidationFinding.class).forEach(f -> upsert(s.findings, f,
+                        x -> x.findingId));
+            }
+            case FILTER_ADDED, FILTER_UPDATED -> upsert(s.importedFilters,
+                    SessionJson.read(p.get("filter"), ImportedFilter.class), x -> x.filterId);
+            case FILTER_REMOVED -> s.importedFilters.removeIf(f -> f.filterId.equals(p.get("filter_id").asText()));
             default -> throw new IllegalStateException("unknown session event type " + e.type());
         }
     }

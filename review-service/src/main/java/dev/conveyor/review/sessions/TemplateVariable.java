@@ -14,6 +14,12 @@ public class TemplateVariable {
     public boolean isRequired;
     public JsonNode defaultValue;
     public MappingStatus mappingStatus;
+    /**
+     * How Superset takes the variable's value: {@code filters} (the query's filters, read by
+     * filter_values/get_filters), {@code url_params} (read by url_param), {@code template_params}
+     * (the dataset's own value), or null when nothing can pass it (derived, unknown).
+     */
+    public String passedAs;
     public Instant createdAt;
     public Instant updatedAt;
 }

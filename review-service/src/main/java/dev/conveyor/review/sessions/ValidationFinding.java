@@ -16,6 +16,8 @@ public class ValidationFinding {
     public String causedByRef;
     public Instant createdAt;
     public Instant resolvedAt;
+    /** A warning that must be approved before launch (seed §3), e.g. a risky mapping transformation. */
+    public boolean launchSensitive;
 
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isOpen() {

@@ -294,7 +294,8 @@ class SessionRecoveryIT {
                 .statusCode(200).body("status", equalTo("cancelled"));
         // a link that names its dataset is the other source kind
         OWNER.request().body(Map.of("environment_id", "test", "source_kind", "superset_link", "source_input",
-                "https://bi.example/explore/?datasource_type=table&datasource_id=" + SALES)).post("/review-sessions")
+                SessionTestEnvironment.superset().baseUrl() + "/explore/?datasource_type=table&datasource_id=" + SALES))
+                .post("/review-sessions")
                 .then().statusCode(201).body("source_kind", equalTo("superset_link"))
                 .body("dataset_id", equalTo(SALES));
     }

@@ -19,6 +19,8 @@ import io.smallrye.jwt.build.Jwt;
 public class SessionTestEnvironment implements QuarkusTestResourceLifecycleManager {
 
     public static final String ENVIRONMENT = "test";
+    /** The same fake Superset with a short time-out (2 s) and a small answer limit (64 KiB). */
+    public static final String TIGHT = "tight";
     public static final String ISSUER = "https://auth.conveyor.test";
     private static final String SUPERSET_USER = "conveyor-reader";
 
@@ -68,12 +70,18 @@ public class SessionTestEnvironment implements QuarkusTestResourceLifecycleManag
     @Override
     public Map<String, String> start() {
         FakeSupersetServer s = superset();
-        return Map.of(
-                "conveyor.superset.environments." + ENVIRONMENT + ".base-url", s.baseUrl(),
-                "conveyor.superset.environments." + ENVIRONMENT + ".username", SUPERSET_USER,
-                "conveyor.superset.environments." + ENVIRONMENT + ".password", "pw-" + ProcessHandle.current().pid(),
-                "mp.jwt.verify.publickey", Base64.getEncoder().encodeToString(keys().getPublic().getEncoded()),
-                "mp.jwt.verify.issuer", ISSUER);
+        return Map.ofEntries(
+                Map.entry("conveyor.superset.environments." + TIGHT + ".base-url", s.baseUrl()),
+                Map.entry("conveyor.superset.environments." + TIGHT + ".username", SUPERSET_USER),
+                Map.entry("conveyor.superset.environments." + TIGHT + ".password", "pw-" + ProcessHandle.current().pid()),
+                Map.entry("conveyor.superset.environments." + TIGHT + ".timeout", "2s"),
+                Map.entry("conveyor.superset.environments." + TIGHT + ".max-response-size", "64K"),
+                Map.entry("conveyor.superset.environments." + ENVIRONMENT + ".base-url", s.baseUrl()),
+                Map.entry("conveyor.superset.environments." + ENVIRONMENT + ".username", SUPERSET_USER),
+                Map.entry("conveyor.superset.environments." + ENVIRONMENT + ".password",
+                        "pw-" + ProcessHandle.current().pid()),
+                Map.entry("mp.jwt.verify.publickey", Base64.getEncoder().encodeToString(keys().getPublic().getEncoded())),
+                Map.entry("mp.jwt.verify.issuer", ISSUER));
     }
 
     @Override

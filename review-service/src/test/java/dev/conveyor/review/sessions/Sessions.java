@@ -62,6 +62,50 @@ final class Sessions {
         return src;
     }
 
+    /**
+     * A session where the run readiness invariant holds: one required native-filter variable mapped
+     * from a filter, and a ready preview compiled from exactly those inputs.
+     */
+    static DatasetReviewSession launchable() {
+        DatasetReviewSession s = imported();
+        s.datasetId = 42;
+        s.profile.sql = "SELECT * FROM t WHERE r IN ({{ filter_values('region')|join(',') }})";
+        TemplateVariable v = new TemplateVariable();
+        v.variableId = UUID.randomUUID().toString();
+        v.variableName = "region";
+        v.variableKind = VariableKind.NATIVE_FILTER;
+        v.passedAs = "filters";
+        v.isRequired = true;
+        s.templateVariables.add(v);
+        ImportedFilter f = new ImportedFilter();
+        f.filterId = UUID.randomUUID().toString();
+        f.filterName = "region";
+        f.rawValue = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode().add("EU");
+        s.importedFilters.add(f);
+        s.mappings.add(dev.conveyor.review.sessions.execution.MappingRules.mapping(s.sessionId, f, v,
+                MappingMethod.DIRECT_MATCH, f.rawValue, T0));
+        CompiledPreview p = new CompiledPreview();
+        p.previewId = UUID.randomUUID().toString();
+        p.previewStatus = PreviewStatus.READY;
+        p.compiledSql = "SELECT 1";
+        p.compiledBy = CompiledBy.SUPERSET;
+        p.previewFingerprint = dev.conveyor.review.sessions.execution.ExecutionInputs.of(s).fingerprint();
+        s.previews.add(p);
+        s.lastPreviewId = p.previewId;
+        return s;
+    }
+
+    static DatasetReviewSession launched(LaunchStatus status) {
+        DatasetReviewSession s = launchable();
+        DatasetRunContext run = new DatasetRunContext();
+        run.runContextId = UUID.randomUUID().toString();
+        run.previewId = s.lastPreviewId;
+        run.launchStatus = status;
+        s.runContexts.add(run);
+        s.lastRunContextId = run.runContextId;
+        return s;
+    }
+
     static ClarificationSession clarification(DatasetReviewSession s, ClarificationStatus status, String current) {
         ClarificationSession c = new ClarificationSession();
         c.clarificationSessionId = UUID.randomUUID().toString();

@@ -3,7 +3,9 @@ package dev.conveyor.review.sessions.config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -16,6 +18,10 @@ public interface SupersetConfig {
     @WithDefault("10s")
     Duration timeout();
 
+    /** The largest answer read from Superset; a bigger one is cut off while reading and refused. */
+    @WithDefault("5M")
+    MemorySize maxResponseSize();
+
     interface Environment {
         URI baseUrl();
 
@@ -27,5 +33,11 @@ public interface SupersetConfig {
         /** Superset's login provider: {@code db} or {@code ldap}. */
         @WithDefault("db")
         String provider();
+
+        /** This environment's time-out per call; {@code conveyor.superset.timeout} when absent. */
+        Optional<Duration> timeout();
+
+        /** This environment's answer size limit; {@code conveyor.superset.max-response-size} when absent. */
+        Optional<MemorySize> maxResponseSize();
     }
 }

@@ -27,6 +27,9 @@ import dev.conveyor.review.sessions.SessionJson;
 import dev.conveyor.review.sessions.repository.ReviewSessionRepository;
 import dev.conveyor.review.sessions.repository.SessionDocument;
 import dev.conveyor.review.sessions.service.ClarificationService;
+import dev.conveyor.review.sessions.service.CompiledPreviewService;
+import dev.conveyor.review.sessions.service.DatasetLaunchService;
+import dev.conveyor.review.sessions.service.ExecutionMappingService;
 import dev.conveyor.review.sessions.service.ReviewSessionService;
 import dev.conveyor.review.sessions.service.SemanticSourceService;
 import dev.conveyor.review.sessions.service.SessionAiService;
@@ -53,10 +56,17 @@ public class ReviewSessionResource {
     private final ClarificationService clarification;
     private final SessionExportService exports;
     private final SessionAiService ai;
+    private final ExecutionMappingService mappings;
+    private final CompiledPreviewService previews;
+    private final DatasetLaunchService launches;
 
     public ReviewSessionResource(JsonWebToken jwt, SessionCommandRunner runner, ReviewSessionService sessions,
             SemanticSourceService sources, ClarificationService clarification, SessionExportService exports,
-            SessionAiService ai) {
+            SessionAiService ai, ExecutionMappingService mappings, CompiledPreviewService previews,
+            DatasetLaunchService launches) {
+        this.mappings = mappings;
+        this.previews = previews;
+        this.launches = launches;
         this.ai = ai;
         this.jwt = jwt;
         this.runner = runner;
@@ -110,6 +120,7 @@ public class ReviewSessionResource {
     @Path("/{id}/resume")
     public Response resume(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
         sessions.resume(id, user(), version(ifMatch));
+        launches.finishInterrupted(id, user());
         return ok(clarification.finishPending(id, user()));
     }
 
@@ -251,6 +262,50 @@ public class ReviewSessionResource {
         ReviewSessionRepository.StoredExport e = exports.content(id, user(), artifactId);
         return Response.ok(e.content(), e.mediaType())
                 .header("Content-Disposition", "attachment; filename=\"" + e.fileName() + "\"").build();
+    }
+
+    /** A person maps a filter onto a template variable ({@code manual_override}). */
+    @POST
+    @Path("/{id}/mappings")
+    public Response overrideMapping(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
+            SessionRequests.OverrideMapping req) {
+        return change(ifMatch, (user, version) -> mappings.override(id, user, version, req));
+    }
+
+    @PATCH
+    @Path("/{id}/mappings/{mappingId}")
+    public Response editMapping(@PathParam("id") String id, @PathParam("mappingId") String mappingId,
+            @HeaderParam("If-Match") String ifMatch, SessionRequests.EditMapping req) {
+        return change(ifMatch, (user, version) -> mappings.editValue(id, user, version, mappingId, req));
+    }
+
+    @POST
+    @Path("/{id}/mappings/{mappingId}/approve")
+    public Response approveMapping(@PathParam("id") String id, @PathParam("mappingId") String mappingId,
+            @HeaderParam("If-Match") String ifMatch, SessionRequests.DecideMapping req) {
+        return change(ifMatch, (user, version) -> mappings.approve(id, user, version, mappingId, req));
+    }
+
+    @POST
+    @Path("/{id}/mappings/{mappingId}/reject")
+    public Response rejectMapping(@PathParam("id") String id, @PathParam("mappingId") String mappingId,
+            @HeaderParam("If-Match") String ifMatch, SessionRequests.DecideMapping req) {
+        return change(ifMatch, (user, version) -> mappings.reject(id, user, version, mappingId, req));
+    }
+
+    /** Superset compiles the dataset's query for the current inputs; the answer holds the preview. */
+    @POST
+    @Path("/{id}/preview")
+    public Response preview(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
+        return change(ifMatch, (user, version) -> previews.preview(id, user, version));
+    }
+
+    /** SQL Lab runs the preview's SQL, if the run readiness invariant holds (409 listing what does not). */
+    @POST
+    @Path("/{id}/launch")
+    public Response launch(@PathParam("id") String id, @HeaderParam("If-Match") String ifMatch,
+            SessionRequests.Launch req) {
+        return change(ifMatch, (user, version) -> launches.launch(id, user, version, req));
     }
 
     /**

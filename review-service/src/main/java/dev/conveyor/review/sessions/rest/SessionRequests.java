@@ -60,4 +60,32 @@ public final class SessionRequests {
 
     public record CreateExport(ArtifactType artifactType, ArtifactFormat format) {
     }
+
+    /**
+     * A person maps {@code filter_id} onto {@code variable_id} ({@code manual_override}); without
+     * {@code effective_value} the filter's value is taken (transformed as the variable needs).
+     */
+    public record OverrideMapping(String filterId, String variableId,
+            com.fasterxml.jackson.databind.JsonNode effectiveValue) {
+    }
+
+    /** A person's value for an existing mapping (it becomes a {@code manual_override}). */
+    public record EditMapping(com.fasterxml.jackson.databind.JsonNode effectiveValue) {
+    }
+
+    /** An approver's decision on a mapping; {@code note} is kept on its launch-sensitive finding. */
+    public record DecideMapping(String note) {
+    }
+
+    /** {@code run_async}: let SQL Lab run the query in the background (202, {@code started}). */
+    public record Launch(Boolean runAsync) {
+    }
+
+    /**
+     * A filter set by hand: {@code filter_name} and {@code raw_value} required on POST; on PUT
+     * every property is optional and what is given replaces the filter's value.
+     */
+    public record ManualFilter(String filterName, String displayName,
+            com.fasterxml.jackson.databind.JsonNode rawValue, com.fasterxml.jackson.databind.JsonNode normalizedValue) {
+    }
 }

@@ -39,6 +39,8 @@ public final class DatasetIntakeMapper {
         p.description = blankToNull(d.description());
         p.isSqllabView = d.isSqllabView();
         p.sql = d.sql();
+        p.databaseId = d.databaseId();
+        p.templateParams = d.templateParams();
         p.datasetType = typeOf(d);
         if (p.description != null) {
             p.businessSummary = p.description;

@@ -1,13 +1,8 @@
 package dev.conveyor.review.sessions.service;
 
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -39,21 +34,21 @@ import dev.conveyor.review.sessions.rest.SessionRequests;
 import dev.conveyor.review.sessions.service.SessionCommandRunner.Command;
 import dev.conveyor.review.sessions.superset.SupersetClient;
 import dev.conveyor.review.sessions.superset.SupersetDataset;
+import dev.conveyor.review.sessions.superset.SupersetLink;
 import dev.conveyor.review.sessions.superset.SupersetUnavailableException;
 
 /** The session's own commands: start and intake, lifecycle, sharing, profile, findings and fields. */
 @ApplicationScoped
 public class ReviewSessionService {
 
-    private static final Pattern LINK_DATASET = Pattern.compile(
-            "(?:datasource_id=|/dataset/|/tablemodelview/edit/|\"datasource\"\\s*:\\s*\")(\\d+)");
-
     private final SessionCommandRunner runner;
     private final SupersetClient superset;
+    private final SupersetLinkIntake links;
 
-    public ReviewSessionService(SessionCommandRunner runner, SupersetClient superset) {
+    public ReviewSessionService(SessionCommandRunner runner, SupersetClient superset, SupersetLinkIntake links) {
         this.runner = runner;
         this.superset = superset;
+        this.links = links;
     }
 
     public DatasetReviewSession create(String user, SessionRequests.CreateSession req) {
@@ -77,8 +72,27 @@ public class ReviewSessionService {
         if (!errors.isEmpty()) {
             throw dev.conveyor.common.rest.ProblemException.badRequest(errors);
         }
-        int datasetId = datasetIdOf(req.sourceKind(), req.sourceInput().trim());
         DatasetReviewSession s = new DatasetReviewSession();
+        if (req.sourceKind() == SourceKind.SUPERSET_LINK) {
+            // checked against the environment before anything is requested (SSRF)
+            SupersetLink link = links.check(req.environmentId(), req.sourceInput().trim());
+            s.sessionId = UUID.randomUUID().toString();
+            s.userId = user;
+            s.environmentId = req.environmentId();
+            s.sourceKind = req.sourceKind();
+            s.sourceInput = req.sourceInput().trim();
+            s.datasetId = SupersetLinkIntake.datasetIdOf(link);
+            s.datasetRef = s.datasetId != null ? datasetRef(s.environmentId, s.datasetId)
+                    : "superset://" + s.environmentId + "/" + link.kind().name().toLowerCase(java.util.Locale.ROOT)
+                            + "/" + (link.dashboard() != null ? link.dashboard()
+                                    : link.permalinkKey() != null ? link.permalinkKey()
+                                    : link.formDataKey() != null ? link.formDataKey() : String.valueOf(link.sliceId()));
+            String linkTask = Readiness.INTAKE_TASK_PREFIX + UUID.randomUUID();
+            DatasetReviewSession started = runner.create(s, user,
+                    x -> List.of(Change.of(SessionEventType.INTAKE_STARTED, "task_id", linkTask)));
+            return intake(started.sessionId, user, linkTask);
+        }
+        int datasetId = datasetIdOf(req.sourceKind(), req.sourceInput().trim());
         s.sessionId = UUID.randomUUID().toString();
         s.userId = user;
         s.environmentId = req.environmentId();
@@ -96,7 +110,7 @@ public class ReviewSessionService {
     public DatasetReviewSession reimport(String sessionId, String user, Long ifMatch) {
         String taskId = Readiness.INTAKE_TASK_PREFIX + UUID.randomUUID();
         DatasetReviewSession s = runner.run(new Command(sessionId, user, Permission.REVIEW, ifMatch, false), x -> {
-            if (x.datasetId == null) {
+            if (x.datasetId == null && x.sourceKind != SourceKind.SUPERSET_LINK) {
                 throw SessionProblems.conflict("dataset_id", "the session has no dataset to import");
             }
             return List.of(Change.of(SessionEventType.INTAKE_STARTED, "task_id", taskId));
@@ -110,6 +124,12 @@ public class ReviewSessionService {
      */
     DatasetReviewSession intake(String sessionId, String user, String taskId) {
         DatasetReviewSession before = runner.read(sessionId, user);
+        if (before.sourceKind == SourceKind.SUPERSET_LINK) {
+            // the link is read again whole: dataset, filters and their state (a retry recovers what failed)
+            List<Change> read = links.intake(before);
+            return runner.run(new Command(sessionId, user, Permission.READ, null, true),
+                    s -> taskId.equals(s.activeTaskId) ? read : List.of());
+        }
         Change outcome;
         try {
             SupersetDataset dataset = superset.dataset(before.environmentId, before.datasetId);
@@ -324,31 +344,17 @@ public class ReviewSessionService {
                 .orElseThrow(() -> SessionProblems.notFound("field_id", "no field " + fieldId));
     }
 
+    /** A dataset selection is a Superset dataset id; links are read by {@link SupersetLinkIntake}. */
     static int datasetIdOf(SourceKind kind, String input) {
-        if (kind == SourceKind.DATASET_SELECTION) {
-            try {
-                int id = Integer.parseInt(input);
-                if (id > 0) {
-                    return id;
-                }
-            } catch (NumberFormatException e) {
-                // answered below
-            }
-            throw SessionProblems.badRequest("source_input", "a dataset selection is a Superset dataset id (a positive integer)");
-        }
-        String decoded;
         try {
-            URI.create(input);
-            decoded = URLDecoder.decode(input, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw SessionProblems.badRequest("source_input", "not a link: " + e.getMessage());
+            int id = Integer.parseInt(input);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
         }
-        Matcher m = LINK_DATASET.matcher(decoded);
-        if (m.find()) {
-            return Integer.parseInt(m.group(1));
-        }
-        throw SessionProblems.badRequest("source_input", "the link names no dataset (datasource_id, /dataset/{id} "
-                + "or form_data datasource); dashboard links are resolved in part 2");
+        throw SessionProblems.badRequest("source_input", "a dataset selection is a Superset dataset id (a positive integer)");
     }
 
     static String datasetRef(String environmentId, int datasetId) {

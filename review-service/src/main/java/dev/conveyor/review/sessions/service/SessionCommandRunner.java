@@ -20,6 +20,7 @@ import dev.conveyor.review.sessions.SessionEventType;
 import dev.conveyor.review.sessions.SessionJson;
 import dev.conveyor.review.sessions.SessionProjector;
 import dev.conveyor.review.sessions.ValidationFinding;
+import dev.conveyor.review.sessions.execution.ExecutionFollowUp;
 import dev.conveyor.review.sessions.repository.ReviewSessionRepository;
 import dev.conveyor.review.sessions.repository.SessionDocument;
 import dev.conveyor.review.sessions.repository.SessionSnapshot;
@@ -159,6 +160,14 @@ public class SessionCommandRunner {
             if (!resolved.isEmpty()) {
                 SessionEvent e = event(s.sessionId, s.version + 1,
                         Change.of(SessionEventType.FINDING_UPDATED, "findings", resolved), "system", now);
+                s = SessionProjector.apply(s, e);
+                events.add(e);
+            }
+            // the execution part follows in the same command: mappings, risk findings, a stale preview
+            int guard = 16;
+            for (Change follow = ExecutionFollowUp.next(s, events, now); follow != null && guard-- > 0;
+                    follow = ExecutionFollowUp.next(s, events, now)) {
+                SessionEvent e = event(s.sessionId, s.version + 1, follow, "system", now);
                 s = SessionProjector.apply(s, e);
                 events.add(e);
             }

@@ -246,6 +246,7 @@ class SupersetLinkIT {
         assertThat(filter(s, "region").get("recovery_status")).isEqualTo("missing");
         assertThat(filter(s, "channel").get("recovery_status")).isEqualTo("partial");
         assertThat(filter(s, "channel").get("normalized_value")).isEqualTo(List.of("web"));
+        assertThat(filter(s, "channel").get("source")).isEqualTo("inferred");
         assertThat(codes(s)).contains("filter_state_unavailable", "filter_value_missing", "filter_value_partial");
         assertThat(s.getString("findings.find { it.code == 'filter_state_unavailable' }.message")).contains("404");
         String regionId = (String) filter(s, "region").get("filter_id");
@@ -256,6 +257,7 @@ class SupersetLinkIT {
         assertThat(filter(again, "region").get("recovery_status")).isEqualTo("recovered");
         assertThat(filter(again, "region").get("filter_id")).as("same filter, same id").isEqualTo(regionId);
         assertThat(filter(again, "channel").get("recovery_status")).isEqualTo("recovered");
+        assertThat(filter(again, "channel").get("source")).isEqualTo("superset_native");
         assertThat(codes(again)).doesNotContain("filter_state_unavailable", "filter_value_partial");
     }
 

@@ -210,14 +210,16 @@ public final class FilterRecovery {
                 Candidate d = slot.fallback;
                 f.rawValue = d.raw();
                 f.normalizedValue = d.normalized();
-                f.source = FilterSource.SUPERSET_NATIVE;
                 if (stateLost) {
+                    // not what the link held, a stand-in for it: inferred, to be confirmed
+                    f.source = FilterSource.INFERRED;
                     f.recoveryStatus = FilterRecoveryStatus.PARTIAL;
                     f.confidenceState = FilterConfidenceState.INFERRED;
                     f.requiresConfirmation = true;
                     f.notes = "The link's filter state could not be read (" + String.join("; ", unreadable)
                             + "); this is the dashboard's default, which the link may have changed" + id + ".";
                 } else {
+                    f.source = FilterSource.SUPERSET_NATIVE;
                     f.recoveryStatus = FilterRecoveryStatus.RECOVERED;
                     f.confidenceState = FilterConfidenceState.IMPORTED;
                     f.requiresConfirmation = false;

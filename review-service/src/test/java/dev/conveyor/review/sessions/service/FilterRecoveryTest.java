@@ -102,6 +102,8 @@ class FilterRecoveryTest {
                 List.of("the filter state k1 could not be read: Superset answered 404"), List.of());
         assertThat(named(r, "channel").recoveryStatus).isEqualTo(FilterRecoveryStatus.PARTIAL);
         assertThat(named(r, "channel").requiresConfirmation).isTrue();
+        assertThat(named(r, "channel").source).as("the default stands in for the lost value")
+                .isEqualTo(dev.conveyor.review.sessions.FilterSource.INFERRED);
         assertThat(named(r, "region").recoveryStatus).isEqualTo(FilterRecoveryStatus.MISSING);
         assertThat(r.findings()).extracting(f -> f.code).contains(FilterRecovery.FILTER_STATE_UNAVAILABLE,
                 FilterRecovery.FILTER_VALUE_PARTIAL, FilterRecovery.FILTER_VALUE_MISSING);

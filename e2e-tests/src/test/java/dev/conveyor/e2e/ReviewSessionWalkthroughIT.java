@@ -215,6 +215,22 @@ class ReviewSessionWalkthroughIT {
         assertThat(content.body()).contains("tickets").contains("The sla_breach as the SLA policy defines it")
                 .contains("One row per support ticket");
 
+        // Superset compiles the SQL that would run, then it runs in SQL Lab, with the audit record of what ran
+        s = call("POST", sessions + "/preview", alice, null, "{}", 200).body();
+        JsonNode preview = s.path("previews").get(s.path("previews").size() - 1);
+        assertThat(preview.path("preview_status").asText()).isEqualTo("ready");
+        assertThat(preview.path("compiled_by").asText()).isEqualTo("superset");
+        String compiled = preview.path("compiled_sql").asText();
+        assertThat(compiled).contains("tickets");
+        assertThat(s.path("readiness_state").asText()).isEqualTo("run_ready");
+        s = call("POST", sessions + "/launch", alice, null, "{}", 200).body();
+        JsonNode launched = s.path("run_contexts").get(s.path("run_contexts").size() - 1);
+        assertThat(launched.path("launch_status").asText()).isEqualTo("success");
+        assertThat(launched.path("preview_id").asText()).isEqualTo(preview.path("preview_id").asText());
+        assertThat(superset.sqlLab().executed()).last()
+                .satisfies(ran -> assertThat(ran.path("sql").asText()).isEqualTo(compiled));
+        assertThat(s.path("readiness_state").asText()).isEqualTo("completed");
+
         // the model was called through the worker for exactly these tasks
         assertThat(model.requests()).hasSize(3);
     }

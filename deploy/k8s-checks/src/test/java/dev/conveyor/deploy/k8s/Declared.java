@@ -43,7 +43,7 @@ final class Declared {
                             .writes(SOURCE_ROWS, DEAD_LETTER)
                             .groupFrom("conveyor.ingest.consumer-group")
                             .groupFrom("conveyor.ingest.intake-consumer-group")
-                            .transactionalIdPrefix("conveyor-ingest-"),
+                            .transactionalIds("conveyor-ingest-", "conveyor.ingest.instance-id"),
                     Optional.of("conveyor-ingest-db"), List.of()),
             new Service("orchestrator-service",
                     KafkaUse.service("orchestrator-service", "conveyor-orchestrator")

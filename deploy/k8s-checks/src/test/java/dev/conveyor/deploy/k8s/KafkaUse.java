@@ -27,6 +27,8 @@ final class KafkaUse {
     final List<String> groupProperties = new ArrayList<>();
     final List<String[]> describedGroups = new ArrayList<>();
     final List<String> transactionalIdPrefixes = new ArrayList<>();
+    /** Properties naming the instance that transactional ids built in code end with. */
+    final List<String> transactionalIdInstanceProperties = new ArrayList<>();
     final List<String> groupPrefixes = new ArrayList<>();
     String streamsApplicationIdProperty;
 
@@ -79,6 +81,16 @@ final class KafkaUse {
 
     KafkaUse transactionalIdPrefix(String prefix) {
         transactionalIdPrefixes.add(prefix);
+        return this;
+    }
+
+    /**
+     * Transactional ids built in code as {@code prefix + <instance>}, the instance named by a
+     * property of this service (ingest's outbox relay: {@code conveyor-ingest-<instance-id>}).
+     */
+    KafkaUse transactionalIds(String prefix, String instanceProperty) {
+        transactionalIdPrefixes.add(prefix);
+        transactionalIdInstanceProperties.add(instanceProperty);
         return this;
     }
 

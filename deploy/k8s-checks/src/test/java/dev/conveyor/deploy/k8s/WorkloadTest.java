@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -53,17 +54,20 @@ class WorkloadTest {
         int checked = 0;
         for (Declared.Service service : Declared.SERVICES) {
             Map<String, String> props = Repo.properties(service.name());
+            // Where transactional ids come from: a channel's settings (from expressions), or the
+            // instance property the service declares for the ids it builds in code.
+            Map<String, List<String>> sources = new LinkedHashMap<>();
             for (Map.Entry<String, String> p : props.entrySet()) {
-                // A transactional id either in a channel's settings (from expressions) or built in
-                // code from the service's instance id (ingest's relay: conveyor-ingest-<instance-id>).
-                List<String> naming;
                 if (p.getKey().endsWith(".transactional.id") && !Expressions.names(p.getValue()).isEmpty()) {
-                    naming = List.copyOf(Expressions.names(p.getValue()));
-                } else if (p.getKey().endsWith(".instance-id")) {
-                    naming = List.of(p.getKey());
-                } else {
-                    continue;
+                    sources.put(p.getKey(), List.copyOf(Expressions.names(p.getValue())));
                 }
+            }
+            for (String property : service.kafka().transactionalIdInstanceProperties) {
+                assertThat(props).as("%s declares %s", service.name(), property).containsKey(property);
+                sources.put(property, List.of(property));
+            }
+            for (Map.Entry<String, List<String>> p : sources.entrySet()) {
+                List<String> naming = p.getValue();
                 JsonNode workload = rendered.workload(service.name());
                 assertThat(workload.path("kind").asText()).as("%s (%s)", service.name(), p.getKey())
                         .isEqualTo("StatefulSet");

@@ -56,6 +56,9 @@ public final class ProviderGate {
     /** Added to the window in the window log ({@link PacedSlots}): the default of the config key. */
     public static final Duration DEFAULT_WINDOW_MARGIN = Duration.ofMillis(10);
     private final long windowMarginMicros;
+    /** After this long without a 429 the shared schedule stops pacing: the default of the config key. */
+    public static final Duration DEFAULT_UNPACE_AFTER = Duration.ofMinutes(2);
+    private final long unpaceAfterMicros;
     static final Duration SHARED_RETRY = Duration.ofSeconds(5);
     private final int breakerThreshold;
     private final long breakerCooldownNanos;
@@ -123,7 +126,17 @@ public final class ProviderGate {
      */
     public ProviderGate(int requestsPerMinute, int tokensPerMinute, Duration burst, Duration windowMargin,
             int breakerThreshold, Duration breakerCooldown, SharedLimits shared, String model) {
-        this(requestsPerMinute, tokensPerMinute, burst, windowMargin, breakerThreshold, breakerCooldown,
+        this(requestsPerMinute, tokensPerMinute, burst, windowMargin, DEFAULT_UNPACE_AFTER, breakerThreshold,
+                breakerCooldown, System::nanoTime, shared, model);
+    }
+
+    /**
+     * As above, and the shared schedule stops pacing after {@code unpaceAfter} without a 429
+     * (zero: it never does).
+     */
+    public ProviderGate(int requestsPerMinute, int tokensPerMinute, Duration burst, Duration windowMargin,
+            Duration unpaceAfter, int breakerThreshold, Duration breakerCooldown, SharedLimits shared, String model) {
+        this(requestsPerMinute, tokensPerMinute, burst, windowMargin, unpaceAfter, breakerThreshold, breakerCooldown,
                 System::nanoTime, shared, model);
     }
 
@@ -142,8 +155,16 @@ public final class ProviderGate {
     ProviderGate(int requestsPerMinute, int tokensPerMinute, Duration burst, Duration windowMargin,
             int breakerThreshold, Duration breakerCooldown, java.util.function.LongSupplier clock,
             SharedLimits shared, String model) {
+        this(requestsPerMinute, tokensPerMinute, burst, windowMargin, DEFAULT_UNPACE_AFTER, breakerThreshold,
+                breakerCooldown, clock, shared, model);
+    }
+
+    ProviderGate(int requestsPerMinute, int tokensPerMinute, Duration burst, Duration windowMargin,
+            Duration unpaceAfter, int breakerThreshold, Duration breakerCooldown, java.util.function.LongSupplier clock,
+            SharedLimits shared, String model) {
         this.clock = clock;
         this.windowMarginMicros = Math.max(0, windowMargin.toNanos() / 1000);
+        this.unpaceAfterMicros = Math.max(0, unpaceAfter.toNanos() / 1000);
         this.shared = shared;
         this.model = model;
         this.burstMicros = burst.toNanos() / 1000;
@@ -204,7 +225,8 @@ public final class ProviderGate {
                     if (!sharing(now)) {
                         return; // paced by the local buckets in attempt()
                     }
-                    rates = new PacedSlots.Rates(requestRate, tokenRate, burstMicros, windowMarginMicros);
+                    rates = new PacedSlots.Rates(requestRate, tokenRate, burstMicros, windowMarginMicros,
+                            unpaceAfterMicros);
                     pausedFor = pausedUntil - now;
                 }
                 if (pausedFor > 0) {

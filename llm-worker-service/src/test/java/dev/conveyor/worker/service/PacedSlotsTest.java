@@ -18,15 +18,16 @@ class PacedSlotsTest {
         PacedSlots.Rates rates = new PacedSlots.Rates(600, INF, SECOND);
         PacedSlots.State state = PacedSlots.State.FRESH;
         long now = 100 * SECOND;
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 9; i++) {
             PacedSlots.Decision d = PacedSlots.reserve(state, now, rates, 50, HORIZON);
             assertThat(d.granted()).isTrue();
-            assertThat(d.waitMicros()).as("call %d of a 1 s burst of 600 RPM", i).isZero();
+            assertThat(d.waitMicros()).as("call %d of a 1 s burst of 600 RPM, one call kept in reserve", i).isZero();
             state = d.next();
         }
-        PacedSlots.Decision eleventh = PacedSlots.reserve(state, now, rates, 50, HORIZON);
-        assertThat(eleventh.granted()).isTrue();
-        assertThat(eleventh.waitMicros()).isEqualTo(100_000); // 60 s / 600
+        PacedSlots.Decision tenth = PacedSlots.reserve(state, now, rates, 50, HORIZON);
+        PacedSlots.Decision eleventh = PacedSlots.reserve(tenth.next(), now, rates, 50, HORIZON);
+        assertThat(tenth.waitMicros()).isEqualTo(100_000); // 60 s / 600
+        assertThat(eleventh.waitMicros()).isEqualTo(200_000);
     }
 
     @Test
@@ -126,12 +127,12 @@ class PacedSlotsTest {
     void shouldGiveTheBurstBackAfterTheLapseOnceTheScheduleIdles() {
         PacedSlots.State state = PacedSlots.rateLimited(PacedSlots.State.FRESH, 0, 0);
         long now = LAPSE + 5 * SECOND; // idle since the 429
-        for (int i = 0; i < 7; i++) {
+        for (int i = 0; i < 6; i++) {
             PacedSlots.Decision d = PacedSlots.reserve(state, now, LAPSING, CALL, 0);
             assertThat(d.granted()).as("call %d of the burst", i).isTrue();
             state = d.next();
         }
-        assertThat(PacedSlots.reserve(state, now, LAPSING, CALL, 0).granted()).as("the 8th waits").isFalse();
+        assertThat(PacedSlots.reserve(state, now, LAPSING, CALL, 0).granted()).as("the 7th waits").isFalse();
     }
 
     @Test
@@ -283,9 +284,44 @@ class PacedSlotsTest {
             state = d.next();
             grants.add(now);
         }
-        // A token bucket: 7 at once, then one call every 139 ms (1,000 tokens a second), unpaced.
-        assertThat(grants.subList(0, 7)).containsOnly(10 * SECOND);
+        // A token bucket: 6 at once (the 7th the provider would admit kept in reserve), then one
+        // call every 139 ms (1,000 tokens a second), unpaced.
+        assertThat(grants.subList(0, 6)).containsOnly(10 * SECOND);
+        assertThat(grants.get(6)).isGreaterThan(10 * SECOND);
         assertThat(grants.get(29) - grants.get(28)).isEqualTo(CALL * 1_000);
+    }
+
+    /**
+     * Unpaced, against a token bucket of the provider's size (1,000 tokens, refilled at 1,000 a
+     * second) that sees each call up to 100 ms late, in any order (the machine's jitter): the
+     * call kept in reserve absorbs it, and the calls still go at the full rate.
+     */
+    @Test
+    void shouldKeepACallOfTheProvidersBucketInReserveForJitterAtTheFullRate() {
+        PacedSlots.State state = PacedSlots.State.FRESH;
+        java.util.Random jitter = new java.util.Random(7);
+        long now = 10 * SECOND;
+        List<Long> arrivals = new ArrayList<>();
+        for (int i = 0; i < 700; i++) {
+            PacedSlots.Decision d;
+            while (!(d = PacedSlots.reserve(state, now, WINDOWED, CALL, 0)).granted()) {
+                now += d.waitMicros();
+            }
+            state = d.next();
+            arrivals.add(now + jitter.nextInt(100_001));
+        }
+        arrivals.sort(Long::compare);
+        double level = 1_000; // the provider's bucket, full at the start
+        long last = arrivals.get(0);
+        for (int i = 0; i < arrivals.size(); i++) {
+            level = Math.min(1_000, level + (arrivals.get(i) - last) / 1_000.0);
+            last = arrivals.get(i);
+            assertThat(level).as("the provider's bucket when call %d arrives", i).isGreaterThanOrEqualTo(CALL);
+            level -= CALL;
+        }
+        double seconds = (arrivals.get(arrivals.size() - 1) - arrivals.get(0)) / 1e6;
+        assertThat((arrivals.size() - 1) / seconds / (60_000 / 60.0 / CALL)).as("share of the token limit")
+                .isGreaterThanOrEqualTo(0.99);
     }
 
     @Test

@@ -324,6 +324,33 @@ class PacedSlotsTest {
                 .isGreaterThanOrEqualTo(0.99);
     }
 
+    /**
+     * An asker a little early (within the horizon) is granted its slot and logged at the slot,
+     * so that the window after it is counted from when the call goes, not from a late ask; one
+     * late is logged when it asks.
+     */
+    @Test
+    void shouldLogTheSlotForAnEarlyAskerWithinTheHorizonAndTheAskForALateOne() {
+        PacedSlots.State[] state = {PacedSlots.rateLimited(PacedSlots.State.FRESH, 0, 0)};
+        long first = grant(state, 10 * SECOND);
+        for (int i = 1; i < 7; i++) {
+            grant(state, first);
+        }
+        long slot = first + SECOND + MARGIN;
+        PacedSlots.Decision early = PacedSlots.reserve(state[0], slot - 3_000, WINDOWED, CALL, 5_000);
+        assertThat(early.granted()).isTrue();
+        assertThat(early.waitMicros()).isEqualTo(3_000);
+        assertThat(early.next().loggedAt()[early.next().loggedAt().length - 1]).isEqualTo(slot);
+
+        PacedSlots.Decision tooEarly = PacedSlots.reserve(state[0], slot - 8_000, WINDOWED, CALL, 5_000);
+        assertThat(tooEarly.granted()).isFalse();
+        assertThat(tooEarly.waitMicros()).as("ask again 5 ms before the slot").isEqualTo(3_000);
+
+        PacedSlots.Decision late = PacedSlots.reserve(state[0], slot + 2_000, WINDOWED, CALL, 5_000);
+        assertThat(late.waitMicros()).isZero();
+        assertThat(late.next().loggedAt()[late.next().loggedAt().length - 1]).isEqualTo(slot + 2_000);
+    }
+
     @Test
     void shouldKeepOnlyTheCallsThatCanStillCountInTheLog() {
         PacedSlots.State[] state = {PacedSlots.rateLimited(PacedSlots.State.FRESH, 0, 0)};

@@ -121,7 +121,8 @@ public class WorkerBeans {
     ModelGates modelGates(WorkerConfig config, SharedStore store) {
         WorkerConfig.RateLimit limit = config.rateLimit();
         ModelGates gates = new ModelGates(model -> new ProviderGate(limit.requestsPerMinute(),
-                limit.tokensPerMinute(), limit.burst(), limit.windowMargin(), config.breaker().failureThreshold(),
+                limit.tokensPerMinute(), limit.burst(), limit.windowMargin(), limit.unpaceAfter(),
+                config.breaker().failureThreshold(),
                 config.breaker().cooldown(), store.limits(), model));
         ProviderGates.use(gates);
         return gates;

@@ -96,6 +96,15 @@ public interface WorkerConfig {
          */
         @WithDefault("10ms")
         Duration windowMargin();
+
+        /**
+         * After this long without a 429 the shared schedule stops pacing (0s: never), so that a
+         * provider that refills continuously gets its full rate and burst back; one that counts
+         * over windows teaches it again with one 429. Later 429s widen the window margin by 5 ms,
+         * up to 10 ms more, before they slow the pace (docs/decisions/12-shared-rate-limits.md).
+         */
+        @WithDefault("2m")
+        Duration unpaceAfter();
     }
 
     interface Retry {

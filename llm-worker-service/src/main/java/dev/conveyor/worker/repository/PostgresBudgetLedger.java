@@ -1,15 +1,12 @@
 package dev.conveyor.worker.repository;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 
 import javax.sql.DataSource;
 
 import dev.conveyor.worker.service.BudgetLedger;
-import dev.conveyor.worker.service.SharedLimits;
 
 /**
  * The run budget ledgers in PostgreSQL: a run's row (spent so far) is locked while its live
@@ -46,77 +43,60 @@ public final class PostgresBudgetLedger implements BudgetLedger {
 
     @Override
     public Decision reserve(String runId, Limits limits, long tokens, double costUsd, Duration lease) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                long spentTokens;
-                double spentCost;
-                try (PreparedStatement lock = c.prepareStatement(LOCK_RUN)) {
-                    lock.setString(1, runId);
-                    try (ResultSet rs = lock.executeQuery()) {
-                        rs.next();
-                        spentTokens = rs.getLong(1);
-                        spentCost = rs.getDouble(2);
-                    }
+        return Transactions.inTransaction(dataSource, c -> {
+            long spentTokens;
+            double spentCost;
+            try (PreparedStatement lock = c.prepareStatement(LOCK_RUN)) {
+                lock.setString(1, runId);
+                try (ResultSet rs = lock.executeQuery()) {
+                    rs.next();
+                    spentTokens = rs.getLong(1);
+                    spentCost = rs.getDouble(2);
                 }
-                try (PreparedStatement expire = c.prepareStatement(EXPIRE)) {
-                    expire.setString(1, runId);
-                    expire.executeUpdate();
-                }
-                long reservedTokens;
-                double reservedCost;
-                try (PreparedStatement reserved = c.prepareStatement(RESERVED)) {
-                    reserved.setString(1, runId);
-                    try (ResultSet rs = reserved.executeQuery()) {
-                        rs.next();
-                        reservedTokens = rs.getLong(1);
-                        reservedCost = rs.getDouble(2);
-                    }
-                }
-                Decision decision = BudgetLedger.decide(limits, spentTokens, spentCost, reservedTokens, reservedCost);
-                if (decision instanceof Granted granted) {
-                    try (PreparedStatement reserve = c.prepareStatement(RESERVE)) {
-                        reserve.setString(1, granted.reservationId());
-                        reserve.setString(2, runId);
-                        reserve.setLong(3, tokens);
-                        reserve.setDouble(4, costUsd);
-                        reserve.setLong(5, lease.toMillis());
-                        reserve.executeUpdate();
-                    }
-                }
-                c.commit();
-                return decision;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new SharedLimits.Unavailable(e.getMessage(), e);
-        }
+            try (PreparedStatement expire = c.prepareStatement(EXPIRE)) {
+                expire.setString(1, runId);
+                expire.executeUpdate();
+            }
+            long reservedTokens;
+            double reservedCost;
+            try (PreparedStatement reserved = c.prepareStatement(RESERVED)) {
+                reserved.setString(1, runId);
+                try (ResultSet rs = reserved.executeQuery()) {
+                    rs.next();
+                    reservedTokens = rs.getLong(1);
+                    reservedCost = rs.getDouble(2);
+                }
+            }
+            Decision decision = BudgetLedger.decide(limits, spentTokens, spentCost, reservedTokens, reservedCost);
+            if (decision instanceof Granted granted) {
+                try (PreparedStatement reserve = c.prepareStatement(RESERVE)) {
+                    reserve.setString(1, granted.reservationId());
+                    reserve.setString(2, runId);
+                    reserve.setLong(3, tokens);
+                    reserve.setDouble(4, costUsd);
+                    reserve.setLong(5, lease.toMillis());
+                    reserve.executeUpdate();
+                }
+            }
+            return decision;
+        });
     }
 
     @Override
     public void settle(String runId, String reservationId, long tokens, double costUsd) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement release = c.prepareStatement(RELEASE)) {
-                    release.setString(1, reservationId);
-                    release.executeUpdate();
-                }
-                try (PreparedStatement spend = c.prepareStatement(SPEND)) {
-                    spend.setString(1, runId);
-                    spend.setLong(2, tokens);
-                    spend.setDouble(3, costUsd);
-                    spend.executeUpdate();
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+        Transactions.inTransaction(dataSource, c -> {
+            try (PreparedStatement release = c.prepareStatement(RELEASE)) {
+                release.setString(1, reservationId);
+                release.executeUpdate();
             }
-        } catch (SQLException e) {
-            throw new SharedLimits.Unavailable(e.getMessage(), e);
-        }
+            try (PreparedStatement spend = c.prepareStatement(SPEND)) {
+                spend.setString(1, runId);
+                spend.setLong(2, tokens);
+                spend.setDouble(3, costUsd);
+                spend.executeUpdate();
+            }
+            return null;
+        });
     }
 }

@@ -26,6 +26,9 @@ public final class WorkerStoreSchema {
         // the window log (PacedSlots): grant times and tokens of the calls of the last window
         "ALTER TABLE rate_limit_schedule ADD COLUMN IF NOT EXISTS logged_at bigint[] NOT NULL DEFAULT '{}'",
         "ALTER TABLE rate_limit_schedule ADD COLUMN IF NOT EXISTS logged_tokens bigint[] NOT NULL DEFAULT '{}'",
+        // what later 429s added to the window log's margin, and when the last 429 came (pacing lapses)
+        "ALTER TABLE rate_limit_schedule ADD COLUMN IF NOT EXISTS extra_margin bigint NOT NULL DEFAULT 0",
+        "ALTER TABLE rate_limit_schedule ADD COLUMN IF NOT EXISTS last_limited_at bigint NOT NULL DEFAULT 0",
         """
         CREATE TABLE IF NOT EXISTS run_budget_ledger (
             run_id text PRIMARY KEY,

@@ -18,14 +18,27 @@ import java.util.Arrays;
  * worth plus one into one window. Even spacing alone cannot: calls 143 ms apart put 8 calls of a
  * 1,000-token window (7 fit) within 1,003 ms, 3 ms of slack for every jitter of the machine.
  *
+ * <p>A later 429 (once the first burst's have settled) widens the window log's margin by
+ * {@link #MARGIN_STEP_MICROS}, up to {@link #MAX_EXTRA_MARGIN_MICROS}; only then does the pace go
+ * down, to {@link #MIN_PACE} at most. Each 1 % of pace costs a window provider ~10 ms a window as
+ * well, and the window log binds before the pace does: widening the margin is the cheaper
+ * answer to a 429 that jitter caused. Pacing lapses after a spell without any 429
+ * ({@link Rates#unpaceAfterMicros}), so that a token-bucket provider, which only needed the
+ * pause, gets its full rate and its burst back; a window provider teaches the schedule again
+ * with one 429.
+ *
  * <p>Times are microseconds on the store's clock, so that instances with skewed clocks share one
  * schedule. Pure and immutable: the stores hold the {@link State} and apply this.
  */
 public final class PacedSlots {
 
-    /** Share of the limit paced at after the first 429; each further 429 (a second apart) takes 1 % off. */
+    /** Share of the limit paced at after the first 429; a later 429 takes 1 % off once the margin is at its widest. */
     static final double START_PACE = 0.97;
-    static final double MIN_PACE = 0.95;
+    static final double MIN_PACE = 0.96;
+    /** What a later 429 adds to the window log's margin. */
+    static final long MARGIN_STEP_MICROS = 5_000;
+    /** The most later 429s add to the margin: 10 ms more costs ~1 % of a window provider's limit. */
+    static final long MAX_EXTRA_MARGIN_MICROS = 10_000;
     /** Further 429s within this long of a pace change come from the same burst: they change nothing more. */
     static final long PACE_SETTLE_MICROS = 2_000_000;
     /**
@@ -48,7 +61,7 @@ public final class PacedSlots {
      * oldest first).
      */
     public record State(long requestTat, long tokenTat, boolean paced, double pace, long paceChangedAt,
-            long[] loggedAt, long[] loggedTokens) {
+            long[] loggedAt, long[] loggedTokens, long extraMarginMicros, long lastLimitedAt) {
 
         public static final State FRESH = new State(0, 0, false, 1.0, 0);
 
@@ -62,14 +75,20 @@ public final class PacedSlots {
         }
 
         public State(long requestTat, long tokenTat, boolean paced, double pace, long paceChangedAt) {
-            this(requestTat, tokenTat, paced, pace, paceChangedAt, NONE, NONE);
+            this(requestTat, tokenTat, paced, pace, paceChangedAt, NONE, NONE, 0, 0);
+        }
+
+        /** The margin the window log counts with: the configured one plus what later 429s added. */
+        long marginMicros(Rates rates) {
+            return Math.max(0, rates.marginMicros()) + extraMarginMicros;
         }
 
         @Override
         public boolean equals(Object o) {
             return o instanceof State s && requestTat == s.requestTat && tokenTat == s.tokenTat && paced == s.paced
                     && Double.compare(pace, s.pace) == 0 && paceChangedAt == s.paceChangedAt
-                    && Arrays.equals(loggedAt, s.loggedAt) && Arrays.equals(loggedTokens, s.loggedTokens);
+                    && Arrays.equals(loggedAt, s.loggedAt) && Arrays.equals(loggedTokens, s.loggedTokens)
+                    && extraMarginMicros == s.extraMarginMicros && lastLimitedAt == s.lastLimitedAt;
         }
 
         @Override
@@ -80,19 +99,26 @@ public final class PacedSlots {
         @Override
         public String toString() {
             return "State[requestTat=" + requestTat + ", tokenTat=" + tokenTat + ", paced=" + paced + ", pace=" + pace
-                    + ", logged=" + loggedAt.length + "]";
+                    + ", logged=" + loggedAt.length + ", extraMargin=" + extraMarginMicros + ", lastLimitedAt="
+                    + lastLimitedAt + "]";
         }
     }
 
     /**
      * The limits in use (infinite where unknown), the window the provider is taken to count over
-     * (it is also the burst allowed until a 429), and the margin added to that window in the
-     * window log, for the jitter between a grant and the provider's count.
+     * (it is also the burst allowed until a 429), the margin added to that window in the
+     * window log, for the jitter between a grant and the provider's count, and how long after
+     * the last 429 pacing lapses (0: never).
      */
-    public record Rates(double requestsPerMinute, double tokensPerMinute, long burstMicros, long marginMicros) {
+    public record Rates(double requestsPerMinute, double tokensPerMinute, long burstMicros, long marginMicros,
+            long unpaceAfterMicros) {
 
         public Rates(double requestsPerMinute, double tokensPerMinute, long burstMicros) {
             this(requestsPerMinute, tokensPerMinute, burstMicros, 0);
+        }
+
+        public Rates(double requestsPerMinute, double tokensPerMinute, long burstMicros, long marginMicros) {
+            this(requestsPerMinute, tokensPerMinute, burstMicros, marginMicros, 0);
         }
 
         boolean unknown() {
@@ -119,6 +145,7 @@ public final class PacedSlots {
      * records it at {@code now}: the time it actually goes.
      */
     public static Decision reserve(State s, long now, Rates rates, long tokens, long horizonMicros) {
+        s = lapsed(s, now, rates);
         double pace = s.paced() ? s.pace() : 1.0;
         long requestCost = cost(1, rates.requestsPerMinute(), pace);
         long tokenCost = cost(Math.max(0, tokens), rates.tokensPerMinute(), pace);
@@ -131,9 +158,9 @@ public final class PacedSlots {
         if (send > now + horizonMicros) {
             return new Decision(false, send - now - horizonMicros, s);
         }
-        long[][] log = logged(s, send, windowMicros(rates), Math.max(0, tokens));
+        long[][] log = logged(s, send, windowMicros(s, rates), Math.max(0, tokens));
         State next = new State(requestSlot + requestCost, tokenSlot + tokenCost, s.paced(), s.pace(),
-                s.paceChangedAt(), log[0], log[1]);
+                s.paceChangedAt(), log[0], log[1], s.extraMarginMicros(), s.lastLimitedAt());
         return new Decision(true, send - now, next);
     }
 
@@ -144,7 +171,7 @@ public final class PacedSlots {
      * for an empty window.
      */
     static long windowSlot(State s, Rates rates, long tokens, long from) {
-        long window = windowMicros(rates);
+        long window = windowMicros(s, rates);
         long requestShare = rates.perWindow(rates.requestsPerMinute());
         long tokenShare = rates.perWindow(rates.tokensPerMinute());
         long[] at = s.loggedAt();
@@ -198,33 +225,53 @@ public final class PacedSlots {
         return new long[][] {nextAt, nextTokens};
     }
 
-    private static long windowMicros(Rates rates) {
-        return Math.max(1, rates.burstMicros()) + Math.max(0, rates.marginMicros());
+    private static long windowMicros(State s, Rates rates) {
+        return Math.max(1, rates.burstMicros()) + s.marginMicros(rates);
+    }
+
+    /**
+     * The schedule as it stands at {@code now}: unpaced again when no 429 has come for
+     * {@link Rates#unpaceAfterMicros}. The theoretical arrival times stay: a schedule kept busy
+     * up to the switch has no burst to give (nor has the provider), one that idled has the burst
+     * its idle time refilled, as a token bucket does.
+     */
+    static State lapsed(State s, long now, Rates rates) {
+        if (!s.paced() || rates.unpaceAfterMicros() <= 0 || now - s.lastLimitedAt() < rates.unpaceAfterMicros()) {
+            return s;
+        }
+        return new State(s.requestTat(), s.tokenTat(), false, 1.0, now, s.loggedAt(), s.loggedTokens(),
+                s.extraMarginMicros(), s.lastLimitedAt());
     }
 
     /**
      * The provider answered 429: every instance holds its calls for {@code pauseMicros} and paces
-     * evenly from now on, a little slower with each 429 that comes later than the first burst's.
+     * evenly from now on. A 429 that comes later than the first burst's widens the window log's
+     * margin, and once that is at its widest, slows the pace by 1 %.
      */
     public static State rateLimited(State s, long now, long pauseMicros) {
         boolean paced = true;
         double pace = s.pace();
         long changedAt = s.paceChangedAt();
+        long extraMargin = s.extraMarginMicros();
         if (!s.paced()) {
             pace = START_PACE;
             changedAt = now;
         } else if (now - s.paceChangedAt() > PACE_SETTLE_MICROS) {
-            pace = Math.max(MIN_PACE, s.pace() - 0.01);
+            if (extraMargin < MAX_EXTRA_MARGIN_MICROS) {
+                extraMargin = Math.min(MAX_EXTRA_MARGIN_MICROS, extraMargin + MARGIN_STEP_MICROS);
+            } else {
+                pace = Math.max(MIN_PACE, s.pace() - 0.01);
+            }
             changedAt = now;
         }
         long resume = now + Math.max(0, pauseMicros);
         return new State(Math.max(s.requestTat(), resume), Math.max(s.tokenTat(), resume), paced, pace, changedAt,
-                s.loggedAt(), s.loggedTokens());
+                s.loggedAt(), s.loggedTokens(), extraMargin, now);
     }
 
     /**
      * Where a call's slot lies on one schedule whose theoretical arrival time is {@code tat}.
-     * Unpaced, up to the burst (less the call's own cost) before now. Paced, at {@code tat} even
+     * Unpaced, up to the burst (less the call's own cost and one more call's) before now. Paced, at {@code tat} even
      * when that has just passed (the asker woke late), but not more than
      * {@link #LATE_TOLERANCE_MICROS} or one interval before now: a schedule idle for longer starts
      * again at now, with no burst.
@@ -233,7 +280,10 @@ public final class PacedSlots {
         if (s.paced()) {
             return tat >= now - Math.min(LATE_TOLERANCE_MICROS, ownCost) ? tat : now;
         }
-        return Math.max(tat, now - Math.max(0, rates.burstMicros() - ownCost));
+        // The burst holds one call less than the provider's allowance: at the full rate the
+        // provider's bucket then keeps a call's worth in reserve (139 ms of jitter for a 139-token
+        // call at 1,000 tokens a second, where it kept 27 ms), at the cost of one call of the first burst.
+        return Math.max(tat, now - Math.max(0, rates.burstMicros() - 2 * ownCost));
     }
 
     private static long cost(long units, double perMinute, double pace) {

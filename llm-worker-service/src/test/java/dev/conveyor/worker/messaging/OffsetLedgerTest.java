@@ -18,29 +18,21 @@ class OffsetLedgerTest {
 
     @Test
     void shouldCommitPastEveryTaskSettledInOrder() {
-        take(P0, 10, 11, 12);
-        ledger.settled(P0, 12);
-        ledger.settled(P0, 10);
-        ledger.settled(P0, 11);
+        on(P0).taken(10, 11, 12).settled(12, 10, 11);
 
         assertThat(ledger.commitPoints(List.of(P0))).containsExactly(Map.entry(P0, 13L));
     }
 
     @Test
     void shouldStopAtTheOldestTaskStillInFlightEvenWhenLaterOnesAreDone() {
-        take(P0, 10, 11, 12);
-        ledger.settled(P0, 10);
-        ledger.settled(P0, 12);
+        on(P0).taken(10, 11, 12).settled(10, 12);
 
         assertThat(ledger.commitPoints(List.of(P0))).containsExactly(Map.entry(P0, 11L));
     }
 
     @Test
     void shouldNeverCommitATaskLeftForRedelivery() {
-        take(P0, 10, 11, 12);
-        ledger.settled(P0, 10);
-        ledger.leftForRedelivery(P0, 11);
-        ledger.settled(P0, 12);
+        on(P0).taken(10, 11, 12).settled(10).left(11).settled(12);
 
         assertThat(ledger.commitPoints(List.of(P0))).containsExactly(Map.entry(P0, 11L));
         assertThat(ledger.inFlight()).isZero();
@@ -48,20 +40,15 @@ class OffsetLedgerTest {
 
     @Test
     void shouldTakeAgainATaskRedeliveredAfterItWasLeft() {
-        take(P0, 5);
-        ledger.leftForRedelivery(P0, 5);
-        take(P0, 5);
-        ledger.settled(P0, 5);
+        on(P0).taken(5).left(5).taken(5).settled(5);
 
         assertThat(ledger.commitPoints(List.of(P0))).containsExactly(Map.entry(P0, 6L));
     }
 
     @Test
     void shouldCommitOnlyPartitionsStillAssignedAndTakenFrom() {
-        take(P0, 1);
-        ledger.settled(P0, 1);
-        take(P1, 7);
-        ledger.settled(P1, 7);
+        on(P0).taken(1).settled(1);
+        on(P1).taken(7).settled(7);
 
         assertThat(ledger.commitPoints(List.of(P1, new TopicPartition("conveyor.llm-tasks", 2))))
                 .containsExactly(Map.entry(P1, 8L));
@@ -69,17 +56,44 @@ class OffsetLedgerTest {
 
     @Test
     void shouldSayHowManyAreStillInFlightWhenTheWaitIsOver() throws InterruptedException {
-        take(P0, 1, 2);
-        ledger.settled(P0, 1);
+        on(P0).taken(1, 2).settled(1);
 
         assertThat(ledger.awaitNoneInFlight(Duration.ofMillis(20))).isEqualTo(1);
-        ledger.leftForRedelivery(P0, 2);
+        on(P0).left(2);
         assertThat(ledger.awaitNoneInFlight(Duration.ofMillis(20))).isZero();
     }
 
-    private void take(TopicPartition partition, long... offsets) {
-        for (long offset : offsets) {
-            ledger.taken(partition, offset);
+    /** The ledger's events on one partition, in the order written. */
+    private Partition on(TopicPartition partition) {
+        return new Partition(partition);
+    }
+
+    private final class Partition {
+        private final TopicPartition partition;
+
+        Partition(TopicPartition partition) {
+            this.partition = partition;
+        }
+
+        Partition taken(long... offsets) {
+            for (long offset : offsets) {
+                ledger.taken(partition, offset);
+            }
+            return this;
+        }
+
+        Partition settled(long... offsets) {
+            for (long offset : offsets) {
+                ledger.settled(partition, offset);
+            }
+            return this;
+        }
+
+        Partition left(long... offsets) {
+            for (long offset : offsets) {
+                ledger.leftForRedelivery(partition, offset);
+            }
+            return this;
         }
     }
 }

@@ -114,6 +114,56 @@ class SharedStoreIT {
                 .isGreaterThanOrEqualTo(1_000_000 + margin - elapsedMicros - 5_000);
     }
 
+    /**
+     * What later 429s teach and the lapse of pacing go through the store: a 429 one instance sees
+     * after the first burst's widens the margin the other counts with, and a schedule without a
+     * 429 for the lapse is unpaced for every instance. The row's times are moved back by SQL
+     * rather than waited for.
+     */
+    @Test
+    void shouldShareAWidenedMarginAndTheLapseOfPacingThroughTheStore() throws Exception {
+        String model = "gpt-later-" + System.nanoTime();
+        PostgresSharedLimits first = new PostgresSharedLimits(one);
+        PostgresSharedLimits second = new PostgresSharedLimits(other);
+        first.rateLimited(model, 0);
+        assertThat(row(model, "extra_margin")).as("the first 429 only paces").isZero();
+        execute("UPDATE rate_limit_schedule SET pace_changed_at = pace_changed_at - 3000000 WHERE limit_key = '"
+                + model + "'");
+
+        second.rateLimited(model, 0); // a later 429, seen by the other instance
+
+        assertThat(row(model, "extra_margin")).isEqualTo(5_000);
+        PacedSlots.Rates rates = new PacedSlots.Rates(600, 60_000, 1_000_000, 10_000, 60_000_000);
+        PacedSlots.Decision paced = first.reserve(model, rates, 139, 1_000_000);
+        assertThat(paced.granted()).isTrue();
+        assertThat(paced.next().paced()).isTrue();
+        assertThat(paced.next().extraMarginMicros()).isEqualTo(5_000);
+
+        execute("UPDATE rate_limit_schedule SET last_limited_at = last_limited_at - 61000000 WHERE limit_key = '"
+                + model + "'");
+        PacedSlots.Decision lapsed = second.reserve(model, rates, 139, 1_000_000);
+
+        assertThat(lapsed.granted()).isTrue();
+        assertThat(lapsed.next().paced()).isFalse();
+        assertThat(first.paced(model)).as("unpaced for every instance").isFalse();
+        assertThat(row(model, "extra_margin")).as("what the 429s taught stays").isEqualTo(5_000);
+    }
+
+    private static long row(String model, String column) throws Exception {
+        try (Connection c = one.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT " + column + " FROM rate_limit_schedule WHERE limit_key = '"
+                        + model + "'")) {
+            assertThat(rs.next()).isTrue();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void execute(String sql) throws Exception {
+        try (Connection c = one.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate(sql);
+        }
+    }
+
     @Test
     void shouldSpendARunsBudgetOnceWhateverTheInstancesAndThreads() throws Exception {
         String run = "run-" + System.nanoTime();

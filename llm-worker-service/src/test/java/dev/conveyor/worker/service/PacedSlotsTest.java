@@ -18,15 +18,16 @@ class PacedSlotsTest {
         PacedSlots.Rates rates = new PacedSlots.Rates(600, INF, SECOND);
         PacedSlots.State state = PacedSlots.State.FRESH;
         long now = 100 * SECOND;
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 9; i++) {
             PacedSlots.Decision d = PacedSlots.reserve(state, now, rates, 50, HORIZON);
             assertThat(d.granted()).isTrue();
-            assertThat(d.waitMicros()).as("call %d of a 1 s burst of 600 RPM", i).isZero();
+            assertThat(d.waitMicros()).as("call %d of a 1 s burst of 600 RPM, one call kept in reserve", i).isZero();
             state = d.next();
         }
-        PacedSlots.Decision eleventh = PacedSlots.reserve(state, now, rates, 50, HORIZON);
-        assertThat(eleventh.granted()).isTrue();
-        assertThat(eleventh.waitMicros()).isEqualTo(100_000); // 60 s / 600
+        PacedSlots.Decision tenth = PacedSlots.reserve(state, now, rates, 50, HORIZON);
+        PacedSlots.Decision eleventh = PacedSlots.reserve(tenth.next(), now, rates, 50, HORIZON);
+        assertThat(tenth.waitMicros()).isEqualTo(100_000); // 60 s / 600
+        assertThat(eleventh.waitMicros()).isEqualTo(200_000);
     }
 
     @Test
@@ -41,27 +42,124 @@ class PacedSlotsTest {
     }
 
     @Test
-    void shouldPaceEvenlyAfterA429AndSlowDownOnlyForLater429s() {
+    void shouldPaceEvenlyAfterA429ThenWidenTheMarginForLater429sBeforeSlowingDown() {
         PacedSlots.State state = PacedSlots.rateLimited(PacedSlots.State.FRESH, 0, 300_000);
         assertThat(state.paced()).isTrue();
         assertThat(state.pace()).isEqualTo(PacedSlots.START_PACE);
+        assertThat(state.extraMarginMicros()).isZero();
         assertThat(state.requestTat()).as("every instance waits out the pause").isEqualTo(300_000);
 
         state = PacedSlots.rateLimited(state, SECOND, 0);
-        assertThat(state.pace()).as("a 429 of the same burst").isEqualTo(PacedSlots.START_PACE);
+        assertThat(state.extraMarginMicros()).as("a 429 of the same burst").isZero();
         state = PacedSlots.rateLimited(state, 4 * SECOND, 0);
-        assertThat(state.pace()).isEqualTo(0.96, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(state.extraMarginMicros()).isEqualTo(PacedSlots.MARGIN_STEP_MICROS);
+        assertThat(state.pace()).as("the pace stays while the margin can widen").isEqualTo(PacedSlots.START_PACE);
+        state = PacedSlots.rateLimited(state, 7 * SECOND, 0);
+        assertThat(state.extraMarginMicros()).isEqualTo(PacedSlots.MAX_EXTRA_MARGIN_MICROS);
+        assertThat(state.pace()).isEqualTo(PacedSlots.START_PACE);
         for (int i = 0; i < 5; i++) {
             state = PacedSlots.rateLimited(state, (10 + 3 * i) * SECOND, 0);
         }
-        assertThat(state.pace()).isEqualTo(PacedSlots.MIN_PACE);
+        assertThat(state.extraMarginMicros()).isEqualTo(PacedSlots.MAX_EXTRA_MARGIN_MICROS);
+        assertThat(state.pace()).as("then 1 %% a 429, never below 96 %%").isEqualTo(PacedSlots.MIN_PACE);
+        assertThat(PacedSlots.MIN_PACE).isGreaterThanOrEqualTo(0.96);
 
-        // Paced: no burst, one call every 60 s / (600 x 0.95)
+        // Paced: no burst, one call every 60 s / (600 x 0.96)
         PacedSlots.Rates rates = new PacedSlots.Rates(600, INF, SECOND);
         PacedSlots.Decision a = PacedSlots.reserve(state, 100 * SECOND, rates, 1, HORIZON);
         PacedSlots.Decision b = PacedSlots.reserve(a.next(), 100 * SECOND, rates, 1, HORIZON);
         assertThat(a.waitMicros()).isZero();
-        assertThat(b.waitMicros()).isEqualTo((long) Math.ceil(60e6 / (600 * 0.95)));
+        assertThat(b.waitMicros()).isEqualTo((long) Math.ceil(60e6 / (600 * PacedSlots.MIN_PACE)));
+    }
+
+    @Test
+    void shouldHoldTheEighthCallForTheWidenedMarginAfterALater429() {
+        PacedSlots.State learned = PacedSlots.rateLimited(PacedSlots.State.FRESH, 0, 0);
+        PacedSlots.State[] state = {PacedSlots.rateLimited(learned, 5 * SECOND, 0)};
+        long first = grant(state, 10 * SECOND);
+        for (int i = 1; i < 7; i++) {
+            grant(state, first);
+        }
+        long eighth = grant(state, first);
+
+        assertThat(eighth - first).isEqualTo(SECOND + MARGIN + PacedSlots.MARGIN_STEP_MICROS);
+        assertThat(state[0].extraMarginMicros()).as("the store keeps the widened margin")
+                .isEqualTo(PacedSlots.MARGIN_STEP_MICROS);
+    }
+
+    @Test
+    void shouldStopPacingAfterALongSpellWithout429sWithoutABurstAtTheSwitch() {
+        PacedSlots.State state = PacedSlots.rateLimited(PacedSlots.State.FRESH, 0, 0);
+        long now = 10 * SECOND;
+        // Saturated and paced until the lapse: one call each 143.3 ms.
+        while (now < LAPSE) {
+            PacedSlots.Decision d = PacedSlots.reserve(state, now, LAPSING, CALL, 0);
+            if (d.granted()) {
+                state = d.next();
+            }
+            now += Math.max(1, d.waitMicros());
+        }
+        assertThat(state.paced()).isTrue();
+        PacedSlots.State lapsed = PacedSlots.lapsed(state, now, LAPSING);
+        assertThat(lapsed.paced()).isFalse();
+        assertThat(lapsed.extraMarginMicros()).isEqualTo(state.extraMarginMicros());
+
+        List<Long> grants = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            PacedSlots.Decision d;
+            while (!(d = PacedSlots.reserve(state, now, LAPSING, CALL, 0)).granted()) {
+                now += d.waitMicros();
+            }
+            state = d.next();
+            grants.add(now);
+        }
+        assertThat(state.paced()).isFalse();
+        // No burst at the switch (the schedule was busy, the provider's allowance spent too: at
+        // most the one call a late asker may catch up), then the full rate: 139 tokens of 1,000
+        // a second, a call each 139 ms, where paced it was 143-144 ms.
+        assertThat(grants.get(19) - grants.get(0)).isGreaterThanOrEqualTo(18 * CALL * 1_000);
+        for (int i = 3; i < grants.size(); i++) {
+            assertThat(grants.get(i) - grants.get(i - 1)).as("gap before call %d", i).isEqualTo(CALL * 1_000);
+        }
+    }
+
+    @Test
+    void shouldGiveTheBurstBackAfterTheLapseOnceTheScheduleIdles() {
+        PacedSlots.State state = PacedSlots.rateLimited(PacedSlots.State.FRESH, 0, 0);
+        long now = LAPSE + 5 * SECOND; // idle since the 429
+        for (int i = 0; i < 6; i++) {
+            PacedSlots.Decision d = PacedSlots.reserve(state, now, LAPSING, CALL, 0);
+            assertThat(d.granted()).as("call %d of the burst", i).isTrue();
+            state = d.next();
+        }
+        assertThat(PacedSlots.reserve(state, now, LAPSING, CALL, 0).granted()).as("the 7th waits").isFalse();
+    }
+
+    @Test
+    void shouldKeepPacingWhileA429CameWithinTheSpellOrWhenPacingNeverLapses() {
+        PacedSlots.State state = PacedSlots.rateLimited(PacedSlots.State.FRESH, 0, 0);
+        state = PacedSlots.rateLimited(state, 100 * SECOND, 0);
+
+        assertThat(PacedSlots.lapsed(state, 100 * SECOND + LAPSE - 1, LAPSING).paced())
+                .as("the last 429, not the first, starts the spell").isTrue();
+        assertThat(PacedSlots.lapsed(state, 100 * SECOND + LAPSE, LAPSING).paced()).isFalse();
+        assertThat(PacedSlots.lapsed(state, 10_000 * SECOND, WINDOWED).paced()).as("no lapse configured").isTrue();
+        PacedSlots.Decision d = PacedSlots.reserve(state, 100 * SECOND + LAPSE - 1, LAPSING, CALL, 0);
+        assertThat(d.next().paced()).isTrue();
+    }
+
+    @Test
+    void shouldPaceAgainFromTheStartPaceWhenA429ComesAfterTheLapse() {
+        PacedSlots.State state = PacedSlots.rateLimited(PacedSlots.State.FRESH, 0, 0);
+        state = PacedSlots.rateLimited(state, 5 * SECOND, 0); // margin widened
+        PacedSlots.Decision unpaced = PacedSlots.reserve(state, 5 * SECOND + LAPSE, LAPSING, CALL, 0);
+        assertThat(unpaced.next().paced()).isFalse();
+
+        PacedSlots.State again = PacedSlots.rateLimited(unpaced.next(), 6 * SECOND + LAPSE, 0);
+        assertThat(again.paced()).isTrue();
+        assertThat(again.pace()).isEqualTo(PacedSlots.START_PACE);
+        assertThat(again.extraMarginMicros()).as("what jitter taught still holds")
+                .isEqualTo(PacedSlots.MARGIN_STEP_MICROS);
     }
 
     /**
@@ -105,6 +203,9 @@ class PacedSlotsTest {
     private static final long MARGIN = 10_000;
     private static final PacedSlots.Rates WINDOWED = new PacedSlots.Rates(600, 60_000, SECOND, MARGIN);
     private static final long CALL = 139; // tokens: 7 calls fit a 1,000-token window, 8 do not
+    /** Pacing lapses after 2 minutes without a 429. */
+    private static final long LAPSE = 120 * SECOND;
+    private static final PacedSlots.Rates LAPSING = new PacedSlots.Rates(600, 60_000, SECOND, MARGIN, LAPSE);
 
     /** Asks with no horizon, as the gate does, until granted; returns the grant time. */
     private static long grant(PacedSlots.State[] state, long now) {
@@ -183,9 +284,71 @@ class PacedSlotsTest {
             state = d.next();
             grants.add(now);
         }
-        // A token bucket: 7 at once, then one call every 139 ms (1,000 tokens a second), unpaced.
-        assertThat(grants.subList(0, 7)).containsOnly(10 * SECOND);
+        // A token bucket: 6 at once (the 7th the provider would admit kept in reserve), then one
+        // call every 139 ms (1,000 tokens a second), unpaced.
+        assertThat(grants.subList(0, 6)).containsOnly(10 * SECOND);
+        assertThat(grants.get(6)).isGreaterThan(10 * SECOND);
         assertThat(grants.get(29) - grants.get(28)).isEqualTo(CALL * 1_000);
+    }
+
+    /**
+     * Unpaced, against a token bucket of the provider's size (1,000 tokens, refilled at 1,000 a
+     * second) that sees each call up to 100 ms late, in any order (the machine's jitter): the
+     * call kept in reserve absorbs it, and the calls still go at the full rate.
+     */
+    @Test
+    void shouldKeepACallOfTheProvidersBucketInReserveForJitterAtTheFullRate() {
+        PacedSlots.State state = PacedSlots.State.FRESH;
+        java.util.Random jitter = new java.util.Random(7);
+        long now = 10 * SECOND;
+        List<Long> arrivals = new ArrayList<>();
+        for (int i = 0; i < 700; i++) {
+            PacedSlots.Decision d;
+            while (!(d = PacedSlots.reserve(state, now, WINDOWED, CALL, 0)).granted()) {
+                now += d.waitMicros();
+            }
+            state = d.next();
+            arrivals.add(now + jitter.nextInt(100_001));
+        }
+        arrivals.sort(Long::compare);
+        double level = 1_000; // the provider's bucket, full at the start
+        long last = arrivals.get(0);
+        for (int i = 0; i < arrivals.size(); i++) {
+            level = Math.min(1_000, level + (arrivals.get(i) - last) / 1_000.0);
+            last = arrivals.get(i);
+            assertThat(level).as("the provider's bucket when call %d arrives", i).isGreaterThanOrEqualTo(CALL);
+            level -= CALL;
+        }
+        double seconds = (arrivals.get(arrivals.size() - 1) - arrivals.get(0)) / 1e6;
+        assertThat((arrivals.size() - 1) / seconds / (60_000 / 60.0 / CALL)).as("share of the token limit")
+                .isGreaterThanOrEqualTo(0.99);
+    }
+
+    /**
+     * An asker a little early (within the horizon) is granted its slot and logged at the slot,
+     * so that the window after it is counted from when the call goes, not from a late ask; one
+     * late is logged when it asks.
+     */
+    @Test
+    void shouldLogTheSlotForAnEarlyAskerWithinTheHorizonAndTheAskForALateOne() {
+        PacedSlots.State[] state = {PacedSlots.rateLimited(PacedSlots.State.FRESH, 0, 0)};
+        long first = grant(state, 10 * SECOND);
+        for (int i = 1; i < 7; i++) {
+            grant(state, first);
+        }
+        long slot = first + SECOND + MARGIN;
+        PacedSlots.Decision early = PacedSlots.reserve(state[0], slot - 3_000, WINDOWED, CALL, 5_000);
+        assertThat(early.granted()).isTrue();
+        assertThat(early.waitMicros()).isEqualTo(3_000);
+        assertThat(early.next().loggedAt()[early.next().loggedAt().length - 1]).isEqualTo(slot);
+
+        PacedSlots.Decision tooEarly = PacedSlots.reserve(state[0], slot - 8_000, WINDOWED, CALL, 5_000);
+        assertThat(tooEarly.granted()).isFalse();
+        assertThat(tooEarly.waitMicros()).as("ask again 5 ms before the slot").isEqualTo(3_000);
+
+        PacedSlots.Decision late = PacedSlots.reserve(state[0], slot + 2_000, WINDOWED, CALL, 5_000);
+        assertThat(late.waitMicros()).isZero();
+        assertThat(late.next().loggedAt()[late.next().loggedAt().length - 1]).isEqualTo(slot + 2_000);
     }
 
     @Test

@@ -53,11 +53,11 @@ public final class GroupCommit<T> {
                     }
                 } finally {
                     writing.unlock();
-                }
-                // who queued during the last write leads the next one
-                Pending<T> next = queue.peek();
-                if (next != null) {
-                    LockSupport.unpark(next.thread);
+                    // who queued during the last write leads the next one
+                    Pending<T> next = queue.peek();
+                    if (next != null) {
+                        LockSupport.unpark(next.thread);
+                    }
                 }
             } else {
                 LockSupport.parkNanos(this, RECHECK_NANOS);
@@ -96,6 +96,10 @@ public final class GroupCommit<T> {
         } catch (RuntimeException e) {
             // nothing of the batch was written: each on its own, so only a write at fault fails
             batch.forEach(this::writeAlone);
+            return;
+        } catch (Error e) {
+            // each writer of the batch gets it (the leader too, through its own outcome); nobody is left waiting
+            batch.forEach(p -> p.finish(false, e));
             return;
         }
         for (int i = 0; i < batch.size(); i++) {

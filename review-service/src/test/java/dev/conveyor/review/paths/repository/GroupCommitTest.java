@@ -105,6 +105,33 @@ class GroupCommitTest {
     }
 
     @Test
+    void anErrorInABatchReachesEveryWriterOfItAndLeavesNobodyWaiting() throws Exception {
+        CountDownLatch firstInFlight = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        GroupCommit<String> group = new GroupCommit<>(items -> {
+            throw new OutOfMemoryError("no room for the batch");
+        }, recordAlone(item -> {
+            if (item.equals("a")) {
+                firstInFlight.countDown();
+                awaitLatch(releaseFirst);
+            }
+            return true;
+        }), 64);
+
+        Future<Boolean> first = pool.submit(() -> group.write("a"));
+        awaitLatch(firstInFlight);
+        Future<Boolean> b = pool.submit(() -> group.write("b"));
+        Future<Boolean> c = pool.submit(() -> group.write("c"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> group.waiting() == 2);
+        releaseFirst.countDown();
+
+        assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThatThrownBy(() -> b.get(10, TimeUnit.SECONDS)).hasRootCauseInstanceOf(OutOfMemoryError.class);
+        assertThatThrownBy(() -> c.get(10, TimeUnit.SECONDS)).hasRootCauseInstanceOf(OutOfMemoryError.class);
+        assertThat(group.write("d")).as("the next write goes out alone").isTrue();
+    }
+
+    @Test
     void batchesAreNoLargerThanTheLimit() throws Exception {
         CountDownLatch firstInFlight = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);

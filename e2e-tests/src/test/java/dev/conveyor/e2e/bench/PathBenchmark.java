@@ -47,7 +47,8 @@ import dev.conveyor.schemas.kafka.Topics;
  * <p>Not part of {@code ./mvnw verify}: {@code ./mvnw -B -pl e2e-tests -Pbenchmark verify
  * -Dit.test=PathBenchmark} after the services are packaged. Knobs: bench.paths.appends (20000),
  * bench.paths.clients (32), bench.paths.rebuild (10000), bench.paths.steps (50), bench.paths.warmup (appends
- * per warm-up round, 5000), bench.paths.warmup-rounds (at most, 8; it stops once the CPU per append settles, after 4),
+ * per warm-up round, 5000), bench.paths.warmup-rounds (at most, 24; it stops after 4 at the earliest, once the
+ * JIT compilers are quiet: {@link WarmupRound}),
  * conveyor.local.jvm-options.review-service (default -XX:TieredStopAtLevel=4: the C2 compiler, as deployed).
  */
 public class PathBenchmark {

@@ -47,7 +47,8 @@ import dev.conveyor.schemas.kafka.Topics;
  * <p>Not part of {@code ./mvnw verify}: {@code ./mvnw -B -pl e2e-tests -Pbenchmark verify
  * -Dit.test=PathBenchmark} after the services are packaged. Knobs: bench.paths.appends (20000),
  * bench.paths.clients (32), bench.paths.rebuild (10000), bench.paths.steps (50), bench.paths.warmup (appends
- * per warm-up round, 5000), bench.paths.warmup-rounds (at most, 8; it stops once the CPU per append settles, after 4),
+ * per warm-up round, 5000), bench.paths.warmup-rounds (at most, 24; it stops after 4 at the earliest, once the
+ * JIT compilers are quiet: {@link WarmupRound}),
  * conveyor.local.jvm-options.review-service (default -XX:TieredStopAtLevel=4: the C2 compiler, as deployed).
  */
 public class PathBenchmark {
@@ -76,7 +77,7 @@ public class PathBenchmark {
         // warm-up in rounds until review-service's CPU per append settles: JFR showed the C2 compiler
         // still busy after 20,000 appends on a loaded machine, and its work is not the append's
         int warmupRound = Integer.getInteger("bench.paths.warmup", 5_000);
-        int warmupRounds = Integer.getInteger("bench.paths.warmup-rounds", 8);
+        int warmupRounds = Integer.getInteger("bench.paths.warmup-rounds", 24);
         Path root = Path.of(System.getProperty("conveyor.repo.root", "..")).toAbsolutePath().normalize();
         // review-service as deployed (C2 compiler on), not the launcher's fast-start C1-only default
         String reviewJvm = "conveyor.local.jvm-options." + LocalStack.REVIEW;
@@ -94,22 +95,29 @@ public class PathBenchmark {
             java.util.regex.Matcher port = java.util.regex.Pattern.compile(":(\\d+)/").matcher(
                     stack.database().jdbcUrl(""));
             int pgPort = port.find() ? Integer.parseInt(port.group(1)) : -1;
-            double previous = Double.NaN;
+            List<WarmupRound> rounds = new ArrayList<>();
             for (int round = 1; round <= warmupRounds; round++) {
                 CpuTime start = CpuTime.now(pgPort);
                 AppendFigures warm = appendRun(review, workflowId, warmupRound, clients);
-                double perAppend = CpuTime.now(pgPort).minus(start).reviewMs() / warmupRound;
-                System.out.printf(Locale.ROOT, "PATH WARM-UP %d: %.0f appends/s, review-service %.3f ms CPU per "
-                        + "append%n", round, warm.count() / warm.seconds(), perAppend);
-                if (round >= MIN_WARMUP_ROUNDS && Math.abs(perAppend - previous) <= 0.1 * previous) {
-                    break; // settled: within 10 % of the round before
+                CpuTime spentWarm = CpuTime.now(pgPort).minus(start);
+                WarmupRound r = new WarmupRound(spentWarm.reviewMs() / warmupRound,
+                        spentWarm.reviewMs() == 0 ? 0 : Math.max(0, spentWarm.compilerMs()) / spentWarm.reviewMs());
+                rounds.add(r);
+                System.out.printf(Locale.ROOT, "PATH WARM-UP %d (ended %s): %.0f appends/s, review-service %.3f ms "
+                        + "CPU per append, %.1f %% of it the JIT compilers%n", round, Instant.now(),
+                        warm.count() / warm.seconds(), r.cpuPerAppendMs(), 100 * r.compilerShare());
+                if (round >= MIN_WARMUP_ROUNDS && WarmupRound.settled(rounds)) {
+                    break;
                 }
-                previous = perAppend;
             }
+            System.out.printf(Locale.ROOT, "PATH WARM-UP %s after %d rounds%n", WarmupRound.settled(rounds)
+                    ? "settled" : "NOT settled (the figures below include compilation)", rounds.size());
             String loadBefore = loadAverage();
+            System.out.println("PATH APPENDS measured run starts " + Instant.now());
             CpuTime before = CpuTime.now(pgPort);
             AppendFigures figures = appendRun(review, workflowId, appends, clients);
             CpuTime spent = CpuTime.now(pgPort).minus(before);
+            System.out.println("PATH APPENDS measured run ends " + Instant.now());
             System.out.printf(Locale.ROOT, "PATH APPENDS: %d appends by %d clients in %.2f s = %.0f appends/s; "
                     + "p50 %.1f ms, p99 %.1f ms, max %.1f ms (load average before: %s, after: %s)%n", figures.count(),
                     clients, figures.seconds(), figures.count() / figures.seconds(), figures.p50(), figures.p99(),
@@ -152,18 +160,20 @@ public class PathBenchmark {
      * started by this JVM): on a machine shared with other builds, wall-clock figures measure the
      * queue for a core, CPU time per operation measures the code.
      */
-    record CpuTime(double reviewMs, double postgresMs, double benchJvmMs) {
+    record CpuTime(double reviewMs, double postgresMs, double benchJvmMs, double compilerMs) {
 
         /** {@code pgPort}: the embedded PostgreSQL's postmaster (pg_ctl detaches it from this JVM). */
         static CpuTime now(int pgPort) {
-            double review = ProcessHandle.current().descendants()
+            List<ProcessHandle> reviewJvm = ProcessHandle.current().descendants()
                     .filter(p -> p.info().commandLine().orElse("").contains("review-service/target/quarkus-app"))
-                    .mapToDouble(CpuTime::cpuMs).sum();
+                    .toList();
+            double review = reviewJvm.stream().mapToDouble(CpuTime::cpuMs).sum();
+            double compiler = reviewJvm.stream().mapToDouble(p -> JitThreads.cpuMs(p.pid())).sum();
             double postgres = ProcessHandle.allProcesses()
                     .filter(p -> p.info().commandLine().orElse("").matches(".*postgres.* -p " + pgPort + "( .*|$)"))
                     .flatMap(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants()))
                     .mapToDouble(CpuTime::cpuMs).sum();
-            return new CpuTime(review, postgres, cpuMs(ProcessHandle.current()));
+            return new CpuTime(review, postgres, cpuMs(ProcessHandle.current()), compiler);
         }
 
         private static double cpuMs(ProcessHandle p) {
@@ -172,7 +182,7 @@ public class PathBenchmark {
 
         CpuTime minus(CpuTime earlier) {
             return new CpuTime(reviewMs - earlier.reviewMs, postgresMs - earlier.postgresMs,
-                    benchJvmMs - earlier.benchJvmMs);
+                    benchJvmMs - earlier.benchJvmMs, compilerMs - earlier.compilerMs);
         }
     }
 

@@ -84,45 +84,92 @@ public class PathRepository {
      *
      * @return false when the Path was not at {@code before}'s version (or does not exist): nothing written
      */
-    public boolean appendAtVersion(Path before, Path after, PathStep step, String dataJson, byte[] event) {
+    public boolean appendAtVersion(AppendRow row) {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(APPEND_AT_VERSION)) {
             if (!c.getAutoCommit()) {
                 throw new IllegalStateException("appendAtVersion commits on its own: call it outside a transaction");
             }
-            UUID id = UUID.fromString(after.id());
-            ps.setString(1, after.status().wire());
-            ps.setLong(2, after.version());
-            // ISO-8601 text cast by PostgreSQL: the driver's timestamp binding formats through a Calendar
-            ps.setString(3, after.updatedAt().toString());
-            ps.setObject(4, id);
-            ps.setLong(5, before.version());
-            ps.setInt(6, step.position());
-            ps.setString(7, step.step().wire());
-            ps.setInt(8, step.pathIndex());
-            ps.setString(9, step.mode().wire());
-            ps.setString(10, dataJson);
-            ps.setLong(11, after.version());
-            ps.setBytes(12, event);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1) == 1;
-            }
+            bind(ps, row);
+            return ps.executeUpdate() == 1;
         } catch (SQLException e) {
-            throw new IllegalStateException("Cannot append to Path " + after.id(), e);
+            throw new IllegalStateException("Cannot append to Path " + row.after().id(), e);
         }
     }
 
-    // the inserts read the update's RETURNING: they happen only when the version matched, after its row lock
+    /**
+     * Appends of several Paths (group commit, {@link GroupCommit}): each the statement of
+     * {@link #appendAtVersion(AppendRow)} with its own version check, all in one transaction sent
+     * as one JDBC batch (one round trip, one commit). All or nothing: on any error the transaction
+     * is rolled back and the exception thrown, so that the caller can try each alone.
+     *
+     * @return per row, in order, whether it applied (false: that Path was not at its expected version)
+     */
+    public boolean[] appendAllAtVersion(List<AppendRow> rows) {
+        try (Connection c = db.getConnection()) {
+            if (!c.getAutoCommit()) {
+                throw new IllegalStateException("appendAllAtVersion commits on its own: call it outside a transaction");
+            }
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(APPEND_AT_VERSION)) {
+                for (AppendRow row : rows) {
+                    bind(ps, row);
+                    ps.addBatch();
+                }
+                int[] counts = ps.executeBatch();
+                boolean[] applied = new boolean[rows.size()];
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] < 0) { // SUCCESS_NO_INFO: the outcome of each append must be known
+                        throw new SQLException("the driver gave no update count for append " + i);
+                    }
+                    applied[i] = counts[i] == 1;
+                }
+                c.commit();
+                return applied;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot append to " + rows.size() + " Paths together", e);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, AppendRow row) throws SQLException {
+        ps.setString(1, row.after().status().wire());
+        ps.setLong(2, row.after().version());
+        // ISO-8601 text cast by PostgreSQL: the driver's timestamp binding formats through a Calendar
+        ps.setString(3, row.after().updatedAt().toString());
+        ps.setObject(4, UUID.fromString(row.after().id()));
+        ps.setLong(5, row.before().version());
+        ps.setInt(6, row.step().position());
+        ps.setString(7, row.step().step().wire());
+        ps.setInt(8, row.step().pathIndex());
+        ps.setString(9, row.step().mode().wire());
+        ps.setString(10, row.dataJson());
+        ps.setLong(11, row.after().version());
+        ps.setBytes(12, row.event());
+    }
+
+    /**
+     * One append as written: the Path before and after, the step, its data as JSON text (the row
+     * and the event carry the same text) and the event in the topic's encoding.
+     */
+    public record AppendRow(Path before, Path after, PathStep step, String dataJson, byte[] event) {
+    }
+
+    // the inserts read the update's RETURNING: they happen only when the version matched, after its
+    // row lock; the update count (the outbox insert's) is 1 when it applied, 0 when not, so that the
+    // statement also runs in a JDBC batch (which takes no result sets)
     private static final String APPEND_AT_VERSION = """
             with head as (
                 update paths set status = ?, version = ?, updated_at = ?::timestamptz where path_id = ? and version = ?
                 returning path_id),
             step as (
                 insert into path_steps (path_id, position, step, path_index, mode, data)
-                select path_id, ?::int, ?::text, ?::int, ?::text, ?::text from head),
-            event as (
-                insert into path_outbox (aggregate_id, version, event) select path_id, ?::bigint, ?::bytea from head)
-            select count(*)::int from head""";
+                select path_id, ?::int, ?::text, ?::int, ?::text, ?::text from head)
+            insert into path_outbox (aggregate_id, version, event) select path_id, ?::bigint, ?::bytea from head""";
 
     public Optional<Path> find(String pathId) {
         UUID id = UUID.fromString(pathId);

@@ -35,6 +35,7 @@ import dev.conveyor.review.paths.ResearchWorkflow;
 import dev.conveyor.review.paths.StepMode;
 import dev.conveyor.review.paths.StepType;
 import dev.conveyor.review.paths.messaging.PathOutbox;
+import dev.conveyor.review.paths.repository.GroupCommit;
 import dev.conveyor.review.paths.repository.PathRepository;
 import dev.conveyor.schemas.PathEvent;
 import dev.conveyor.schemas.TaskOrigins;
@@ -57,6 +58,8 @@ public class PathService {
     private final PathOutbox events;
     private final AiTaskPublisher ai;
     private final RecentPaths recent;
+    // concurrent appends share a transaction and a round trip; alone, one goes out at once
+    private final GroupCommit<PathRepository.AppendRow> appends;
 
     public PathService(PathRepository paths, ResearchWorkflowService workflows, PathOutbox events,
             AiTaskPublisher ai, RecentPaths recent) {
@@ -65,7 +68,11 @@ public class PathService {
         this.events = events;
         this.ai = ai;
         this.recent = recent;
+        this.appends = new GroupCommit<>(paths::appendAllAtVersion, paths::appendAtVersion, MAX_APPENDS_TOGETHER);
     }
+
+    /** Appends written in one transaction at most: bounds the row locks one commit holds. */
+    static final int MAX_APPENDS_TOGETHER = 64;
 
     @Transactional
     public Path start(String workflowId) {
@@ -133,7 +140,7 @@ public class PathService {
         String dataJson = PathEvents.write(step.data());
         PathEvent event = PathEvents.appended(path, step, dataJson, null, now());
         Path after = PathEvents.applyAppended(path, event, step);
-        if (!paths.appendAtVersion(path, after, step, dataJson, events.encode(event))) {
+        if (!appends.write(new PathRepository.AppendRow(path, after, step, dataJson, events.encode(event)))) {
             long current = paths.version(pathId)
                     .orElseThrow(() -> PathRuleException.notFound("path_id", "no Path " + pathId));
             throw new VersionConflictException(pathId, expectedVersion, current);

@@ -5,7 +5,12 @@ create table row_outbox_chunk (
     chunk_id    bigserial primary key,
     row_count   int  not null,
     -- The W3C trace context of the request or batch that stored the chunk (null when none).
-    traceparent text null
+    traceparent text null,
+    -- An upload that publishes its rows while it streams in claims its chunks with its producer's
+    -- transactional id; the relay leaves them alone until the claim is older than that producer's
+    -- transactions can live (docs/decisions/09-outbox-by-chunk.md).
+    claimed_by  text null,
+    claimed_at  timestamptz null
 );
 
 -- Null for rows that are not ingest's to publish (read back from conveyor.source-rows, or published

@@ -3,6 +3,7 @@ package dev.conveyor.ingest.repository;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -67,12 +68,22 @@ public class RowOutboxRepository {
      * look-ahead goes on past them, so workers take different chunks side by side.
      */
     public List<Chunk> lockNext(int maxRows) {
+        return lockNext(maxRows, Duration.ofDays(365));
+    }
+
+    /**
+     * The same; chunks an upload claimed (it publishes them itself) are left alone until the claim
+     * is older than {@code claimExpiry}: by then that upload's Kafka transaction has ended, committed or not.
+     */
+    public List<Chunk> lockNext(int maxRows, Duration claimExpiry) {
         return withConnection(connection -> {
             List<Chunk> locked = new ArrayList<>();
             int rows = 0;
             long after = 0;
-            try (PreparedStatement ahead = connection.prepareStatement(
-                    "select chunk_id, row_count from row_outbox_chunk where chunk_id > ? order by chunk_id limit " + LOOK_AHEAD);
+            try (PreparedStatement ahead = connection.prepareStatement("""
+                    select chunk_id, row_count from row_outbox_chunk
+                    where chunk_id > ? and (claimed_by is null or claimed_at < now() - make_interval(secs => ?))
+                    order by chunk_id limit %d""".formatted(LOOK_AHEAD));
                     PreparedStatement lock = connection.prepareStatement("""
                             select chunk_id, row_count, traceparent from row_outbox_chunk
                             where chunk_id = any(?) order by chunk_id for update skip locked""")) {
@@ -82,6 +93,7 @@ public class RowOutboxRepository {
                     int candidateRows = 0;
                     boolean full = false;
                     ahead.setLong(1, after);
+                    ahead.setDouble(2, claimExpiry.toMillis() / 1000.0);
                     try (ResultSet r = ahead.executeQuery()) {
                         while (r.next()) {
                             int count = r.getInt(2);
@@ -162,6 +174,39 @@ public class RowOutboxRepository {
                     "delete from row_outbox_chunk where chunk_id = any(?)")) {
                 delete.setArray(1, connection.createArrayOf("bigint", chunks.toArray()));
                 return delete.executeUpdate();
+            }
+        });
+    }
+
+    /** Gives chunks an upload claimed back to the relay (its Kafka transaction did not commit). */
+    public void release(List<Long> chunks) {
+        if (chunks.isEmpty()) {
+            return;
+        }
+        withConnection(connection -> {
+            try (PreparedStatement release = connection.prepareStatement(
+                    "update row_outbox_chunk set claimed_by = null, claimed_at = null where chunk_id = any(?)")) {
+                release.setArray(1, connection.createArrayOf("bigint", chunks.toArray()));
+                return release.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Gives the relay every chunk claimed by these producers: called once they are fenced, so
+     * whatever their predecessors left open is aborted.
+     *
+     * @return how many chunks were released
+     */
+    public int releaseClaimsOf(List<String> transactionalIds) {
+        if (transactionalIds.isEmpty()) {
+            return 0;
+        }
+        return withConnection(connection -> {
+            try (PreparedStatement release = connection.prepareStatement(
+                    "update row_outbox_chunk set claimed_by = null, claimed_at = null where claimed_by = any(?)")) {
+                release.setArray(1, connection.createArrayOf("text", transactionalIds.toArray()));
+                return release.executeUpdate();
             }
         });
     }

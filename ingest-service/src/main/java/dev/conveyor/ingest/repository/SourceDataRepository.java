@@ -37,13 +37,20 @@ public class SourceDataRepository implements PanacheRepositoryBase<SourceData, U
      * pulled sources) as one outbox chunk: one entry, one COPY, no per-row statement.
      */
     public void insertNewWithOutbox(List<SourceRow> rows, String traceparent) {
+        insertNewWithOutbox(rows, traceparent, null);
+    }
+
+    /**
+     * The same, the chunk claimed by {@code claimedBy} (an upload publisher's transactional id) when
+     * not null: the relay leaves it to that publisher.
+     *
+     * @return the chunk's id, or null when there were no rows
+     */
+    public Long insertNewWithOutbox(List<SourceRow> rows, String traceparent, String claimedBy) {
         if (rows.isEmpty()) {
-            return;
-        }
-        withConnection(connection -> {
-            copyWithOutbox(connection, rows, traceparent);
             return null;
-        });
+        }
+        return withConnection(connection -> copyWithOutbox(connection, rows, traceparent, claimedBy));
     }
 
     /**
@@ -61,7 +68,7 @@ public class SourceDataRepository implements PanacheRepositoryBase<SourceData, U
             try (Statement savepoint = connection.createStatement()) {
                 savepoint.execute("savepoint before_copy");
                 try {
-                    copyWithOutbox(connection, rows, traceparent);
+                    copyWithOutbox(connection, rows, traceparent, null);
                     savepoint.execute("release savepoint before_copy");
                     List<UUID> ids = new ArrayList<>(rows.size());
                     rows.forEach(row -> ids.add(row.referenceId()));
@@ -73,7 +80,7 @@ public class SourceDataRepository implements PanacheRepositoryBase<SourceData, U
                     savepoint.execute("rollback to savepoint before_copy");
                 }
             }
-            long chunk = newChunk(connection, rows.size(), traceparent);
+            long chunk = newChunk(connection, rows.size(), traceparent, null);
             stage(connection, rows, chunk);
             List<UUID> inserted;
             try (PreparedStatement insert = connection.prepareStatement("""
@@ -128,20 +135,25 @@ public class SourceDataRepository implements PanacheRepositoryBase<SourceData, U
         return count("sourceConnection", source);
     }
 
-    private static void copyWithOutbox(Connection connection, List<SourceRow> rows, String traceparent)
-            throws SQLException, IOException {
-        long chunk = newChunk(connection, rows.size(), traceparent);
+    private static long copyWithOutbox(Connection connection, List<SourceRow> rows, String traceparent,
+            String claimedBy) throws SQLException, IOException {
+        long chunk = newChunk(connection, rows.size(), traceparent, claimedBy);
         connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
                 "copy source_data (" + CopyText.SOURCE_DATA_COLUMNS + ") from stdin",
                 new StringReader(CopyText.rows(rows, chunk)));
+        return chunk;
     }
 
     /** The outbox entry of a chunk of rows written in this transaction: the relay publishes them once it commits. */
-    private static long newChunk(Connection connection, int rows, String traceparent) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "insert into row_outbox_chunk (row_count, traceparent) values (?, ?) returning chunk_id")) {
+    private static long newChunk(Connection connection, int rows, String traceparent, String claimedBy)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                insert into row_outbox_chunk (row_count, traceparent, claimed_by, claimed_at)
+                values (?, ?, ?, case when cast(? as text) is null then null else now() end) returning chunk_id""")) {
             insert.setInt(1, rows);
             insert.setString(2, traceparent);
+            insert.setString(3, claimedBy);
+            insert.setString(4, claimedBy);
             try (ResultSet rs = insert.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

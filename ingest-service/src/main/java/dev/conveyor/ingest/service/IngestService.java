@@ -34,13 +34,15 @@ public class IngestService {
     private final SourceDataRepository sourceData;
     private final SourceCatalogueRepository catalogue;
     private final OutboxRelay relay;
+    private final UploadPublications uploads;
     private final IngestConfig config;
 
     public IngestService(SourceDataRepository sourceData, SourceCatalogueRepository catalogue, OutboxRelay relay,
-            IngestConfig config) {
+            UploadPublications uploads, IngestConfig config) {
         this.sourceData = sourceData;
         this.catalogue = catalogue;
         this.relay = relay;
+        this.uploads = uploads;
         this.config = config;
     }
 
@@ -82,7 +84,9 @@ public class IngestService {
     /**
      * Stores an upload as it streams in, a chunk of rows per statement. In {@link RejectMode#FILE}
      * one bad line rolls the whole upload back (after reading it to the end, to report every bad
-     * line); in {@link RejectMode#LINE} bad lines are left out and reported.
+     * line); in {@link RejectMode#LINE} bad lines are left out and reported. Each stored chunk is
+     * also sent in a Kafka transaction that commits after this transaction does
+     * ({@link UploadPublications}); without a free upload publisher the relay publishes the rows.
      *
      * @throws ProblemException 400 listing the bad lines (nothing stored), or naming the line where
      *         the file could not be read further
@@ -97,6 +101,7 @@ public class IngestService {
         long accepted = 0;
         long rejected = 0;
         String traceparent = TraceContext.currentTraceparent();
+        UploadPublications.Streaming streaming = uploads.open().orElse(null);
         while (reader.hasNext()) {
             ParsedRow parsed = reader.next();
             String problem = parsed.problem() != null ? parsed.problem()
@@ -116,7 +121,7 @@ public class IngestService {
             chunk.add(new SourceRow(UUID.randomUUID(), source, parsed.columns(), batchId, createdAt, origin,
                     parsed.line()));
             if (chunk.size() >= config.uploadChunkRows()) {
-                sourceData.insertNewWithOutbox(chunk, traceparent);
+                store(chunk, traceparent, streaming);
                 chunk.clear();
             }
         }
@@ -129,12 +134,23 @@ public class IngestService {
         if (accepted + rejected == 0) {
             throw ProblemException.badRequest("body", "the upload holds no rows");
         }
-        sourceData.insertNewWithOutbox(chunk, traceparent);
+        store(chunk, traceparent, streaming);
         if (accepted > 0) {
             catalogue.add(source, accepted, counts, createdAt);
             relay.wakeUpAfterCommit();
         }
         return new UploadReceipt(source, batchId, accepted, rejected, listed);
+    }
+
+    private void store(List<SourceRow> chunk, String traceparent, UploadPublications.Streaming streaming) {
+        if (streaming == null) {
+            sourceData.insertNewWithOutbox(chunk, traceparent);
+            return;
+        }
+        Long id = sourceData.insertNewWithOutbox(chunk, traceparent, streaming.claimedBy());
+        if (id != null) {
+            streaming.sent(id, chunk, traceparent);
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.conveyor.ingest.service;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -82,6 +83,19 @@ public class OutboxRelay {
         }
     }
 
+    /**
+     * How long chunks an upload claimed are left to it: its Kafka transaction cannot outlive the
+     * publishers' transaction timeout, and the broker looks for timed-out ones every 10 s.
+     */
+    private Duration claimExpiry() {
+        return config.uploadPublishTimeout().plusMinutes(1);
+    }
+
+    /** Runs a round on every worker now (chunks were given back to the relay). */
+    public void wakeUp() {
+        wake.forEach(Semaphore::release);
+    }
+
     /** Called inside an ingest transaction: the relay runs as soon as that transaction has committed. */
     public void wakeUpAfterCommit() {
         transactions.registerInterposedSynchronization(new Synchronization() {
@@ -142,7 +156,7 @@ public class OutboxRelay {
         int timeoutSeconds = (int) Math.max(5, 2 * config.publishTimeout().toSeconds() + 5);
         return QuarkusTransaction.requiringNew().timeout(timeoutSeconds).call(() -> {
             long started = System.nanoTime();
-            List<Chunk> chunks = outbox.lockNext(config.relayBatchSize());
+            List<Chunk> chunks = outbox.lockNext(config.relayBatchSize(), claimExpiry());
             if (chunks.isEmpty()) {
                 return 0;
             }

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -139,6 +140,45 @@ class RowOutboxRepositoryIT {
         QuarkusTransaction.requiringNew().run(() -> outbox.delete(List.of(a)));
 
         assertThat(QuarkusTransaction.requiringNew().call(outbox::pending)).isEqualTo(4);
+    }
+
+    @Test
+    void shouldLeaveChunksAnUploadClaimedToItUntilTheClaimExpires() throws Exception {
+        long free = chunk(10, null);
+        long fresh = chunk(10, null);
+        long expired = chunk(10, null);
+        claim(fresh, "conveyor-ingest-a#u0", "now()");
+        claim(expired, "conveyor-ingest-b#u1", "now() - interval '2 minutes'");
+
+        List<Chunk> round = QuarkusTransaction.requiringNew().call(() -> outbox.lockNext(1000, Duration.ofMinutes(1)));
+
+        assertThat(round).extracting(Chunk::id).containsExactly(free, expired);
+    }
+
+    @Test
+    void shouldGiveBackTheClaimsOfTheNamedProducersOnly() throws Exception {
+        long mine = chunk(10, null);
+        long released = chunk(10, null);
+        long others = chunk(10, null);
+        claim(mine, "conveyor-ingest-a#u0", "now()");
+        claim(released, "conveyor-ingest-a#u0", "now()");
+        claim(others, "conveyor-ingest-b#u0", "now()");
+
+        int count = QuarkusTransaction.requiringNew().call(() -> outbox.releaseClaimsOf(List.of("conveyor-ingest-a#u0")));
+        QuarkusTransaction.requiringNew().run(() -> outbox.release(List.of(others)));
+        List<Chunk> round = QuarkusTransaction.requiringNew().call(() -> outbox.lockNext(1000, Duration.ofHours(1)));
+
+        assertThat(count).isEqualTo(2);
+        assertThat(round).extracting(Chunk::id).containsExactly(mine, released, others);
+    }
+
+    private void claim(long chunk, String claimedBy, String at) throws Exception {
+        try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(
+                "update row_outbox_chunk set claimed_by = ?, claimed_at = " + at + " where chunk_id = ?")) {
+            update.setString(1, claimedBy);
+            update.setLong(2, chunk);
+            update.executeUpdate();
+        }
     }
 
     private long chunk(int rows, String traceparent) throws Exception {

@@ -8,6 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.annotation.PreDestroy;
@@ -48,6 +52,12 @@ public class UploadPublisher {
     private final Duration timeout;
     private final Slot[] slots;
     private final BlockingQueue<Slot> free;
+    // Encodes and sends uploads' chunks off the upload threads; each upload's chunks in order.
+    private final ExecutorService sender = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "upload-sender");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public UploadPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafka, IngestConfig config) {
         Map<String, Object> props = new HashMap<>(RowPublisher.producerConfig(kafka, config));
@@ -108,13 +118,16 @@ public class UploadPublisher {
     }
 
     /**
-     * One upload's Kafka transaction. Sends are asynchronous; the first failure is kept, later
-     * sends are skipped, and {@link #commit()} then aborts. Used by one thread at a time.
+     * One upload's Kafka transaction. Chunks are encoded and sent on a sender thread, one after
+     * the other, while the upload's thread parses and copies the next chunk; the first failure is
+     * kept, later sends are skipped, and {@link #commit()} then aborts.
      */
     public final class Publication {
         private final Slot slot;
         private final RowIngestedEncoder encoder = new RowIngestedEncoder();
         private final AtomicReference<Exception> failure = new AtomicReference<>();
+        private final Semaphore inFlight = new Semaphore(2);
+        private CompletableFuture<Void> sending = CompletableFuture.completedFuture(null);
         private boolean done;
 
         private Publication(Slot slot) {
@@ -125,8 +138,23 @@ public class UploadPublisher {
             return slot.transactionalId;
         }
 
-        /** Sends the rows of a chunk (already copied into the upload's database transaction). */
-        public void send(List<SourceRow> rows, String traceparent) {
+        /**
+         * Sends the rows of a chunk (already copied into the upload's database transaction) after
+         * the chunks before it; the caller hands the list over and does not change it afterwards.
+         */
+        public synchronized void send(List<SourceRow> rows, String traceparent) {
+            // At most two chunks waiting: a sender slower than the upload holds it back, the heap stays flat.
+            inFlight.acquireUninterruptibly();
+            sending = sending.thenRunAsync(() -> {
+                try {
+                    sendNow(rows, traceparent);
+                } finally {
+                    inFlight.release();
+                }
+            }, sender);
+        }
+
+        private void sendNow(List<SourceRow> rows, String traceparent) {
             if (failure.get() != null) {
                 return;
             }
@@ -161,6 +189,9 @@ public class UploadPublisher {
             }
             done = true;
             try {
+                synchronized (this) {
+                    sending.join();
+                }
                 if (failure.get() == null) {
                     slot.producer.commitTransaction();
                     free.add(slot);
@@ -182,6 +213,13 @@ public class UploadPublisher {
                 return;
             }
             done = true;
+            try {
+                synchronized (this) {
+                    sending.join();
+                }
+            } catch (RuntimeException e) {
+                // a send that failed: aborted below all the same
+            }
             slot.abortOrClose();
         }
     }
@@ -244,6 +282,7 @@ public class UploadPublisher {
 
     @PreDestroy
     void close() {
+        sender.shutdown();
         for (Slot slot : slots) {
             slot.close();
         }

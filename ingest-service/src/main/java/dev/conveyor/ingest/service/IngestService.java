@@ -122,7 +122,7 @@ public class IngestService {
                     parsed.line()));
             if (chunk.size() >= config.uploadChunkRows()) {
                 store(chunk, traceparent, streaming);
-                chunk.clear();
+                chunk = new ArrayList<>(config.uploadChunkRows()); // the stored one may still be sending
             }
         }
         if (mode == RejectMode.FILE && rejected > 0) {

@@ -67,11 +67,14 @@ public class UploadPublications {
     }
 
     void onStart(@Observes StartupEvent event) {
-        try {
-            ready();
-        } catch (RuntimeException e) {
-            LOG.warn("Upload publishers not ready yet (retried at the next upload): {}", e.toString());
-        }
+        // Off the startup thread: a broker that is away must not hold the service's start.
+        finisher.execute(() -> {
+            try {
+                ready();
+            } catch (RuntimeException e) {
+                LOG.warn("Upload publishers not ready yet (retried at the next upload): {}", e.toString());
+            }
+        });
     }
 
     void onStop(@Observes ShutdownEvent event) throws InterruptedException {

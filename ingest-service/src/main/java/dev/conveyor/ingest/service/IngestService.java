@@ -3,6 +3,7 @@ package dev.conveyor.ingest.service;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +96,8 @@ public class IngestService {
     public UploadReceipt ingestStream(String source, RowReader reader, RejectMode mode, String origin) {
         Instant createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         UUID batchId = UUID.randomUUID();
-        Map<String, Long> counts = new TreeMap<>();
+        // Counted in a hash map (a merge per column of every row), sorted once for the catalogue.
+        Map<String, Long> counts = new HashMap<>();
         List<SourceRow> chunk = new ArrayList<>(config.uploadChunkRows());
         List<UploadReceipt.Rejection> listed = new ArrayList<>();
         long accepted = 0;
@@ -136,7 +138,7 @@ public class IngestService {
         }
         store(chunk, traceparent, streaming);
         if (accepted > 0) {
-            catalogue.add(source, accepted, counts, createdAt);
+            catalogue.add(source, accepted, new TreeMap<>(counts), createdAt);
             relay.wakeUpAfterCommit();
         }
         return new UploadReceipt(source, batchId, accepted, rejected, listed);
@@ -199,10 +201,10 @@ public class IngestService {
 
     /** Per column, how many of the rows have it (a column with a null value counts: the row has it). */
     static Map<String, Long> columnCounts(List<SourceRow> rows) {
-        Map<String, Long> counts = new TreeMap<>();
+        Map<String, Long> counts = new HashMap<>();
         for (SourceRow row : rows) {
             row.columns().keySet().forEach(column -> counts.merge(column, 1L, Long::sum));
         }
-        return counts;
+        return new TreeMap<>(counts);
     }
 }

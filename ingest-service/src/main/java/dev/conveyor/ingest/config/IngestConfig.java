@@ -90,4 +90,22 @@ public interface IngestConfig {
     /** How often the relay looks for entries when nothing woke it (entries left by other instances, retries). */
     @WithDefault("1s")
     Duration relayInterval();
+
+    /**
+     * Uploads that publish their rows while they stream in, side by side, each in one Kafka
+     * transaction of its own producer ({@code conveyor-ingest-<instance-id>#u<n>}) committed right
+     * after the database commit. 0: uploads are published by the relay once they have committed.
+     * An upload that finds every publisher busy is published by the relay.
+     */
+    @WithDefault("2")
+    int uploadPublishers();
+
+    /**
+     * The upload publishers' {@code transaction.timeout.ms}: an upload streaming in for longer is
+     * aborted on the Kafka side by the broker and published by the relay after its commit. The
+     * relay takes over an upload's chunks when their claim is older than this plus a minute (the
+     * instance died between the database and the Kafka commit).
+     */
+    @WithDefault("5m")
+    Duration uploadPublishTimeout();
 }

@@ -5,11 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
+import dev.conveyor.ingest.SourceRow;
 import dev.conveyor.ingest.repository.RowOutboxRepository.Entry;
 import dev.conveyor.schemas.RowIngested;
 import dev.conveyor.schemas.kafka.Topics;
@@ -39,12 +41,39 @@ public final class RowIngestedEncoder {
         string(entry.referenceId().toString());
         string(entry.sourceConnection());
         columns(entry.columnsJson());
-        zigzag(entry.createdAt().toEpochMilli());
-        if (entry.batchId() == null) {
+        return finish(entry.createdAt(), entry.batchId());
+    }
+
+    /** The same from a row still in memory (an upload publishing while it streams in): no JSON in between. */
+    public byte[] encode(SourceRow row) {
+        size = 0;
+        raw(HEADER);
+        string(row.referenceId().toString());
+        string(row.sourceConnection());
+        Map<String, String> columns = row.columns();
+        if (!columns.isEmpty()) {
+            zigzag(columns.size());
+            for (Map.Entry<String, String> column : columns.entrySet()) {
+                string(column.getKey());
+                if (column.getValue() == null) {
+                    zigzag(0); // union branch 0: null
+                } else {
+                    zigzag(1);
+                    string(column.getValue());
+                }
+            }
+        }
+        zigzag(0);
+        return finish(row.createdAt(), row.batchId());
+    }
+
+    private byte[] finish(Instant createdAt, UUID batchId) {
+        zigzag(createdAt.toEpochMilli());
+        if (batchId == null) {
             zigzag(0); // union branch 0: null
         } else {
             zigzag(1);
-            string(entry.batchId().toString());
+            string(batchId.toString());
         }
         return Arrays.copyOf(buffer, size);
     }

@@ -61,6 +61,17 @@ public class RowPublisher {
     private final Slot[] slots;
 
     public RowPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafka, IngestConfig config) {
+        this.producerConfig = producerConfig(kafka, config);
+        this.timeout = config.publishTimeout();
+        this.instanceId = config.instanceId();
+        this.slots = new Slot[Math.max(1, config.relayWorkers())];
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = new Slot(i);
+        }
+    }
+
+    /** The settings of ingest's transactional producers (relay workers, upload publishers), without an id. */
+    static Map<String, Object> producerConfig(Map<String, Object> kafka, IngestConfig config) {
         Map<String, Object> props = new HashMap<>(kafka);
         props.keySet().removeIf(key -> key.startsWith("group.") || key.startsWith("auto.") || key.contains("deserializer"));
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -75,13 +86,7 @@ public class RowPublisher {
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) config.publishTimeout().toMillis());
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(5000, config.publishTimeout().toMillis()));
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) config.publishTimeout().toMillis() + 20);
-        this.producerConfig = Map.copyOf(props);
-        this.timeout = config.publishTimeout();
-        this.instanceId = config.instanceId();
-        this.slots = new Slot[Math.max(1, config.relayWorkers())];
-        for (int i = 0; i < slots.length; i++) {
-            slots[i] = new Slot(i);
-        }
+        return Map.copyOf(props);
     }
 
     /**

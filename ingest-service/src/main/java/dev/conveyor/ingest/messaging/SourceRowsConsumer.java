@@ -2,6 +2,7 @@ package dev.conveyor.ingest.messaging;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -69,7 +70,9 @@ public class SourceRowsConsumer {
     /** Our relay publishes only rows it has stored; anything else on the topic is stored here. */
     static boolean storedByUs(ConsumerRecord<byte[], byte[]> record) {
         Header header = record.headers().lastHeader(RowPublisher.HEADER_STORED);
-        return header != null && header.value() != null
-                && RowPublisher.STORED_BY.equals(new String(header.value(), StandardCharsets.UTF_8));
+        // Bytes compared, no string made: this runs for every row the relay published (JFR).
+        return header != null && Arrays.equals(STORED_BY, header.value());
     }
+
+    private static final byte[] STORED_BY = RowPublisher.STORED_BY.getBytes(StandardCharsets.UTF_8);
 }

@@ -7,19 +7,25 @@ import java.util.UUID;
 import dev.conveyor.ingest.SourceRow;
 
 /**
- * Rows in PostgreSQL's COPY text format, for bulk writes of {@code source_data} and
- * {@code row_outbox}: one line a row, tab-separated, {@code \N} for null, backslash escapes. The
- * columns are written as a JSON object straight into the line, without building a JSON tree first.
+ * Rows in PostgreSQL's COPY text format, for bulk writes of {@code source_data}: one line a row,
+ * tab-separated, {@code \N} for null, backslash escapes. The columns are written as a JSON object
+ * straight into the line, without building a JSON tree first.
  */
 final class CopyText {
 
     /** The columns of {@code source_data} in the order {@link #rows} writes them. */
-    static final String SOURCE_DATA_COLUMNS = "reference_id, source_connection, columns, batch_id, created_at, origin, line";
+    static final String SOURCE_DATA_COLUMNS = "reference_id, source_connection, columns, batch_id, created_at, origin, line, "
+            + "outbox_chunk";
 
     private CopyText() {
     }
 
-    static String rows(List<SourceRow> rows) {
+    /**
+     * @param outboxChunk the outbox chunk the rows are published by, or null when they are not
+     *        ingest's to publish (read back from the topic)
+     */
+    static String rows(List<SourceRow> rows, Long outboxChunk) {
+        String chunk = outboxChunk == null ? "\\N" : outboxChunk.toString();
         StringBuilder out = new StringBuilder(rows.size() * 200);
         // The rows of a chunk share source, batch, time and origin: each is formatted once, not per row.
         Shared source = new Shared();
@@ -29,7 +35,7 @@ final class CopyText {
         for (SourceRow row : rows) {
             uuid(out, row.referenceId());
             out.append('\t').append(source.of(row.sourceConnection(), true)).append('\t');
-            copyJson(out, row.columns());
+            jsonObject(out, row.columns(), JSON_IN_COPY);
             out.append('\t').append(batch.of(row.batchId(), false));
             out.append('\t').append(createdAt.of(row.createdAt(), false)).append('\t');
             out.append(origin.of(row.origin(), true)).append('\t');
@@ -38,7 +44,7 @@ final class CopyText {
             } else {
                 out.append(row.line().longValue());
             }
-            out.append('\n');
+            out.append('\t').append(chunk).append('\n');
         }
         return out.toString();
     }
@@ -67,11 +73,22 @@ final class CopyText {
         }
     }
 
+    /** Writes one JSON string (quotes included) of a value into a line. */
+    @FunctionalInterface
+    interface StringWriter {
+        void write(StringBuilder out, String value);
+    }
+
+    /** JSON strings as Jackson writes them. */
+    static final StringWriter JSON = CopyText::jsonString;
     /**
-     * The columns as a JSON object and at once as a COPY text value: the JSON's own escapes carry
-     * backslashes, which COPY doubles. One pass, no JSON string in between.
+     * JSON strings and at once a COPY text value: the JSON's own escapes carry backslashes, which
+     * COPY doubles. One pass, no JSON string in between.
      */
-    static void copyJson(StringBuilder out, Map<String, String> columns) {
+    static final StringWriter JSON_IN_COPY = CopyText::copyJsonString;
+
+    /** A JSON object of texts (null values kept), its strings written by {@code strings}. */
+    static void jsonObject(StringBuilder out, Map<String, String> columns, StringWriter strings) {
         out.append('{');
         boolean first = true;
         for (Map.Entry<String, String> column : columns.entrySet()) {
@@ -79,12 +96,12 @@ final class CopyText {
                 out.append(',');
             }
             first = false;
-            copyJsonString(out, column.getKey());
+            strings.write(out, column.getKey());
             out.append(':');
             if (column.getValue() == null) {
                 out.append("null");
             } else {
-                copyJsonString(out, column.getValue());
+                strings.write(out, column.getValue());
             }
         }
         out.append('}');
@@ -136,42 +153,6 @@ final class CopyText {
         for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
             out.append(HEX[(int) (bits >>> shift) & 0xF]);
         }
-    }
-
-    /** One outbox line a row: its reference id and the trace context it came in with (or null). */
-    static String outbox(List<UUID> ids, String traceparent) {
-        StringBuilder out = new StringBuilder(ids.size() * (traceparent == null ? 40 : 96));
-        for (UUID id : ids) {
-            uuid(out, id);
-            out.append('\t');
-            if (traceparent == null) {
-                out.append("\\N");
-            } else {
-                text(out, traceparent);
-            }
-            out.append('\n');
-        }
-        return out.toString();
-    }
-
-    /** A JSON object of texts (null values kept), as Jackson would write it. */
-    static void json(StringBuilder out, Map<String, String> columns) {
-        out.append('{');
-        boolean first = true;
-        for (Map.Entry<String, String> column : columns.entrySet()) {
-            if (!first) {
-                out.append(',');
-            }
-            first = false;
-            jsonString(out, column.getKey());
-            out.append(':');
-            if (column.getValue() == null) {
-                out.append("null");
-            } else {
-                jsonString(out, column.getValue());
-            }
-        }
-        out.append('}');
     }
 
     private static void jsonString(StringBuilder out, String value) {

@@ -3,9 +3,11 @@ package dev.conveyor.ingest.repository;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,19 +25,29 @@ import com.fasterxml.jackson.databind.ObjectReader;
 
 import dev.conveyor.ingest.SourceRow;
 
-/** Table {@code row_outbox}: rows stored but not yet known to be on {@code conveyor.source-rows}. */
+/**
+ * Tables {@code row_outbox_chunk} and {@code row_parked}: chunks of rows stored but not yet known
+ * to be on {@code conveyor.source-rows} (one entry per COPY of up to {@code upload-chunk-rows} rows
+ * of one transaction; the rows carry the chunk's id), and rows Kafka refused for good.
+ */
 @ApplicationScoped
 public class RowOutboxRepository {
 
     /** Made once: resolving the map type on every row took a quarter of the relay's parsing (JFR). */
     private static final ObjectReader COLUMNS = new ObjectMapper().readerFor(new TypeReference<Map<String, String>>() {
     });
+    /** How many chunk entries one look-ahead reads (an entry holds 1 to upload-chunk-rows rows). */
+    private static final int LOOK_AHEAD = 1000;
+
+    /** An outbox entry: a chunk of rows, how many, and the trace context they were stored under (or null). */
+    public record Chunk(long id, int rows, String traceparent) {
+    }
 
     /**
-     * An outbox entry with the row it publishes, its columns as the stored JSON text (the relay
-     * encodes them straight from it), and the trace context it was stored under (or null).
+     * A row of a locked chunk, its columns as the stored JSON text (the relay encodes them straight
+     * from it), and the trace context it was stored under (or null).
      */
-    public record Entry(long seq, UUID referenceId, String sourceConnection, String columnsJson, UUID batchId,
+    public record Entry(long chunk, UUID referenceId, String sourceConnection, String columnsJson, UUID batchId,
             Instant createdAt, String traceparent) {
 
         /** The row with its columns parsed (for logs and tests; the relay does not need it). */
@@ -51,37 +63,100 @@ public class RowOutboxRepository {
     }
 
     /**
-     * Locks the oldest pending entries for the current transaction. Entries another instance's
-     * relay holds are skipped, so instances never publish the same entry at the same time.
+     * Locks the oldest pending chunks, up to {@code maxRows} rows in all (at least one chunk), for
+     * the current transaction. Chunks another relay worker or instance holds are skipped, and the
+     * look-ahead goes on past them, so workers take different chunks side by side.
      */
-    public List<Entry> lockNext(int max) {
+    public List<Chunk> lockNext(int maxRows) {
+        return lockNext(maxRows, Duration.ofDays(365));
+    }
+
+    /**
+     * The same; chunks an upload claimed (it publishes them itself) are left alone until the claim
+     * is older than {@code claimExpiry}: by then that upload's Kafka transaction has ended, committed or not.
+     */
+    public List<Chunk> lockNext(int maxRows, Duration claimExpiry) {
         return withConnection(connection -> {
-            // The plan must walk the outbox's primary key in order and look each row up by its key,
-            // whatever the statistics say. Right after a million-row upload commits, before
-            // autovacuum analyzes the tables, the planner otherwise joins every pending entry and
-            // sorts them all to take the first 10,000: 3.9 s a round instead of 0.07 s (EXPLAIN
-            // ANALYZE, 300,000 entries; docs/decisions/09-ingest-relay-workers.md). For this transaction only.
+            List<Chunk> locked = new ArrayList<>();
+            int rows = 0;
+            long after = 0;
+            try (PreparedStatement ahead = connection.prepareStatement("""
+                    select chunk_id, row_count from row_outbox_chunk
+                    where chunk_id > ? and (claimed_by is null or claimed_at < now() - make_interval(secs => ?))
+                    order by chunk_id limit %d""".formatted(LOOK_AHEAD));
+                    PreparedStatement lock = connection.prepareStatement("""
+                            select chunk_id, row_count, traceparent from row_outbox_chunk
+                            where chunk_id = any(?) order by chunk_id for update skip locked""")) {
+                while (rows < maxRows) {
+                    // Candidates first, without locks: locking in order with a limit would stop at chunks others hold.
+                    List<Long> candidates = new ArrayList<>();
+                    int candidateRows = 0;
+                    boolean full = false;
+                    ahead.setLong(1, after);
+                    ahead.setDouble(2, claimExpiry.toMillis() / 1000.0);
+                    try (ResultSet r = ahead.executeQuery()) {
+                        while (r.next()) {
+                            int count = r.getInt(2);
+                            if (rows + candidateRows + count > maxRows && rows + candidateRows > 0) {
+                                full = true;
+                                break;
+                            }
+                            candidates.add(r.getLong(1));
+                            candidateRows += count;
+                        }
+                    }
+                    if (candidates.isEmpty()) {
+                        break;
+                    }
+                    int before = locked.size();
+                    lock.setArray(1, connection.createArrayOf("bigint", candidates.toArray()));
+                    try (ResultSet r = lock.executeQuery()) {
+                        while (r.next()) {
+                            locked.add(new Chunk(r.getLong(1), r.getInt(2), r.getString(3)));
+                            rows += r.getInt(2);
+                        }
+                    }
+                    if (full && locked.size() - before == candidates.size()) {
+                        break; // every candidate was ours and the next one does not fit
+                    }
+                    after = candidates.get(candidates.size() - 1);
+                }
+            }
+            return locked;
+        });
+    }
+
+    /** The rows of locked chunks, with their chunk's trace context. */
+    public List<Entry> rowsOf(List<Chunk> chunks) {
+        if (chunks.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, String> traceparents = new HashMap<>();
+        int expected = 0;
+        for (Chunk chunk : chunks) {
+            traceparents.put(chunk.id(), chunk.traceparent());
+            expected += chunk.rows();
+        }
+        int size = expected;
+        return withConnection(connection -> {
+            // By the chunk index, whatever the statistics say: right after a million-row upload commits,
+            // before autovacuum analyzed the table, the planner may otherwise scan it whole.
             try (Statement plan = connection.createStatement()) {
-                plan.execute("select set_config('enable_seqscan', 'off', true), set_config('enable_sort', 'off', true), "
-                        + "set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)");
+                plan.execute("select set_config('enable_seqscan', 'off', true)");
             }
             try (PreparedStatement select = connection.prepareStatement("""
-                    select o.seq, d.reference_id, d.source_connection, cast(d.columns as text), d.batch_id,
-                           d.created_at, o.traceparent
-                    from row_outbox o join source_data d on d.reference_id = o.reference_id
-                    where o.parked_reason is null
-                    order by o.seq
-                    limit ?
-                    for update of o skip locked
+                    select outbox_chunk, reference_id, source_connection, cast(columns as text), batch_id, created_at
+                    from source_data where outbox_chunk = any(?)
                     """)) {
-                select.setInt(1, max);
-                select.setFetchSize(max);
-                List<Entry> entries = new ArrayList<>();
+                select.setArray(1, connection.createArrayOf("bigint", traceparents.keySet().toArray()));
+                select.setFetchSize(Math.max(1, size));
+                List<Entry> entries = new ArrayList<>(size);
                 try (ResultSet r = select.executeQuery()) {
                     while (r.next()) {
-                        entries.add(new Entry(r.getLong(1), r.getObject(2, UUID.class), r.getString(3), r.getString(4),
+                        long chunk = r.getLong(1);
+                        entries.add(new Entry(chunk, r.getObject(2, UUID.class), r.getString(3), r.getString(4),
                                 r.getObject(5, UUID.class), r.getObject(6, OffsetDateTime.class).toInstant(),
-                                r.getString(7)));
+                                traceparents.get(chunk)));
                     }
                 }
                 return entries;
@@ -89,29 +164,67 @@ public class RowOutboxRepository {
         });
     }
 
-    public void delete(List<Long> seqs) {
-        if (seqs.isEmpty()) {
+    /** Chunks whose rows are on the topic (or parked). */
+    public void delete(List<Long> chunks) {
+        if (chunks.isEmpty()) {
             return;
         }
         withConnection(connection -> {
-            try (PreparedStatement delete = connection.prepareStatement("delete from row_outbox where seq = any(?)")) {
-                delete.setArray(1, connection.createArrayOf("bigint", seqs.toArray()));
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "delete from row_outbox_chunk where chunk_id = any(?)")) {
+                delete.setArray(1, connection.createArrayOf("bigint", chunks.toArray()));
                 return delete.executeUpdate();
             }
         });
     }
 
-    /** Keeps an entry Kafka refused for good out of the relay's way, with the reason. */
-    public void park(long seq, String reason) {
-        entityManager.createNativeQuery("update row_outbox set parked_reason = :reason where seq = :seq")
+    /** Gives chunks an upload claimed back to the relay (its Kafka transaction did not commit). */
+    public void release(List<Long> chunks) {
+        if (chunks.isEmpty()) {
+            return;
+        }
+        withConnection(connection -> {
+            try (PreparedStatement release = connection.prepareStatement(
+                    "update row_outbox_chunk set claimed_by = null, claimed_at = null where chunk_id = any(?)")) {
+                release.setArray(1, connection.createArrayOf("bigint", chunks.toArray()));
+                return release.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Gives the relay every chunk claimed by these producers: called once they are fenced, so
+     * whatever their predecessors left open is aborted.
+     *
+     * @return how many chunks were released
+     */
+    public int releaseClaimsOf(List<String> transactionalIds) {
+        if (transactionalIds.isEmpty()) {
+            return 0;
+        }
+        return withConnection(connection -> {
+            try (PreparedStatement release = connection.prepareStatement(
+                    "update row_outbox_chunk set claimed_by = null, claimed_at = null where claimed_by = any(?)")) {
+                release.setArray(1, connection.createArrayOf("text", transactionalIds.toArray()));
+                return release.executeUpdate();
+            }
+        });
+    }
+
+    /** Keeps a row Kafka refused for good out of the relay's way, with the reason. */
+    public void park(UUID referenceId, String reason) {
+        entityManager.createNativeQuery("""
+                insert into row_parked (reference_id, reason) values (:id, :reason)
+                on conflict (reference_id) do update set reason = excluded.reason, parked_at = now()""")
+                .setParameter("id", referenceId)
                 .setParameter("reason", reason)
-                .setParameter("seq", seq)
                 .executeUpdate();
     }
 
+    /** Rows waiting to be published. */
     public long pending() {
         return ((Number) entityManager.createNativeQuery(
-                "select count(*) from row_outbox where parked_reason is null").getSingleResult()).longValue();
+                "select coalesce(sum(row_count), 0) from row_outbox_chunk").getSingleResult()).longValue();
     }
 
     private <T> T withConnection(ReturningWork<T> work) {

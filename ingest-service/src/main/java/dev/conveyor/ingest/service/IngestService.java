@@ -3,6 +3,7 @@ package dev.conveyor.ingest.service;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,13 +35,15 @@ public class IngestService {
     private final SourceDataRepository sourceData;
     private final SourceCatalogueRepository catalogue;
     private final OutboxRelay relay;
+    private final UploadPublications uploads;
     private final IngestConfig config;
 
     public IngestService(SourceDataRepository sourceData, SourceCatalogueRepository catalogue, OutboxRelay relay,
-            IngestConfig config) {
+            UploadPublications uploads, IngestConfig config) {
         this.sourceData = sourceData;
         this.catalogue = catalogue;
         this.relay = relay;
+        this.uploads = uploads;
         this.config = config;
     }
 
@@ -82,7 +85,9 @@ public class IngestService {
     /**
      * Stores an upload as it streams in, a chunk of rows per statement. In {@link RejectMode#FILE}
      * one bad line rolls the whole upload back (after reading it to the end, to report every bad
-     * line); in {@link RejectMode#LINE} bad lines are left out and reported.
+     * line); in {@link RejectMode#LINE} bad lines are left out and reported. Each stored chunk is
+     * also sent in a Kafka transaction that commits after this transaction does
+     * ({@link UploadPublications}); without a free upload publisher the relay publishes the rows.
      *
      * @throws ProblemException 400 listing the bad lines (nothing stored), or naming the line where
      *         the file could not be read further
@@ -91,12 +96,14 @@ public class IngestService {
     public UploadReceipt ingestStream(String source, RowReader reader, RejectMode mode, String origin) {
         Instant createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         UUID batchId = UUID.randomUUID();
-        Map<String, Long> counts = new TreeMap<>();
+        // Counted in a hash map (a merge per column of every row), sorted once for the catalogue.
+        Map<String, Long> counts = new HashMap<>();
         List<SourceRow> chunk = new ArrayList<>(config.uploadChunkRows());
         List<UploadReceipt.Rejection> listed = new ArrayList<>();
         long accepted = 0;
         long rejected = 0;
         String traceparent = TraceContext.currentTraceparent();
+        UploadPublications.Streaming streaming = uploads.open().orElse(null);
         while (reader.hasNext()) {
             ParsedRow parsed = reader.next();
             String problem = parsed.problem() != null ? parsed.problem()
@@ -116,8 +123,8 @@ public class IngestService {
             chunk.add(new SourceRow(UUID.randomUUID(), source, parsed.columns(), batchId, createdAt, origin,
                     parsed.line()));
             if (chunk.size() >= config.uploadChunkRows()) {
-                sourceData.insertNewWithOutbox(chunk, traceparent);
-                chunk.clear();
+                store(chunk, traceparent, streaming);
+                chunk = new ArrayList<>(config.uploadChunkRows()); // the stored one may still be sending
             }
         }
         if (mode == RejectMode.FILE && rejected > 0) {
@@ -129,12 +136,23 @@ public class IngestService {
         if (accepted + rejected == 0) {
             throw ProblemException.badRequest("body", "the upload holds no rows");
         }
-        sourceData.insertNewWithOutbox(chunk, traceparent);
+        store(chunk, traceparent, streaming);
         if (accepted > 0) {
-            catalogue.add(source, accepted, counts, createdAt);
+            catalogue.add(source, accepted, new TreeMap<>(counts), createdAt);
             relay.wakeUpAfterCommit();
         }
         return new UploadReceipt(source, batchId, accepted, rejected, listed);
+    }
+
+    private void store(List<SourceRow> chunk, String traceparent, UploadPublications.Streaming streaming) {
+        if (streaming == null) {
+            sourceData.insertNewWithOutbox(chunk, traceparent);
+            return;
+        }
+        Long id = sourceData.insertNewWithOutbox(chunk, traceparent, streaming.claimedBy());
+        if (id != null) {
+            streaming.sent(id, chunk, traceparent);
+        }
     }
 
     /**
@@ -183,10 +201,10 @@ public class IngestService {
 
     /** Per column, how many of the rows have it (a column with a null value counts: the row has it). */
     static Map<String, Long> columnCounts(List<SourceRow> rows) {
-        Map<String, Long> counts = new TreeMap<>();
+        Map<String, Long> counts = new HashMap<>();
         for (SourceRow row : rows) {
             row.columns().keySet().forEach(column -> counts.merge(column, 1L, Long::sum));
         }
-        return counts;
+        return new TreeMap<>(counts);
     }
 }

@@ -187,7 +187,7 @@ class IngestBenchmark {
     }
 
     private long pendingOutbox() throws Exception {
-        return query("select count(*) from row_outbox where parked_reason is null");
+        return query("select count(*) from row_outbox_chunk");
     }
 
     private long query(String sql) throws Exception {

@@ -56,6 +56,24 @@ class RowIngestedEncoderTest {
     }
 
     @Test
+    void shouldWriteARowInMemoryExactlyAsThePlatformsEncoderDoes() {
+        Map<String, String> unusual = new LinkedHashMap<>();
+        unusual.put("é ✓ 😀", "quote \" backslash \\ newline \n");
+        unusual.put("missing", null);
+        unusual.put("empty", "");
+        RowIngestedEncoder encoder = new RowIngestedEncoder();
+        for (SourceRow row : List.of(
+                new SourceRow(UUID.randomUUID(), "uploads", unusual, UUID.randomUUID(),
+                        Instant.parse("2026-11-30T08:00:00.123Z"), "rest", 1L),
+                new SourceRow(UUID.randomUUID(), "uploads", Map.of(), null, Instant.parse("1969-12-31T23:59:59.999Z"),
+                        "rest", 2L))) {
+            byte[] expected = Topics.SOURCE_ROWS.valueSerde().serializer().serialize("t", RowEvents.toEvent(row));
+
+            assertThat(encoder.encode(row)).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void shouldRefuseStoredColumnsThatAreNotAnObjectOfTexts() {
         RowIngestedEncoder encoder = new RowIngestedEncoder();
 

@@ -28,9 +28,16 @@ class CopyTextTest {
         SourceRow withoutBatch = new SourceRow(id, "S3", Map.of("a", "1"), null,
                 Instant.parse("2026-01-02T03:04:05Z"), "kafka:t", null);
 
-        assertThat(CopyText.rows(List.of(withAll, withoutBatch))).isEqualTo(
-                id + "\tS3\t{\"a\":\"1\"}\t" + batch + "\t2026-01-02T03:04:05.678Z\trest\t7\n"
-                        + id + "\tS3\t{\"a\":\"1\"}\t\\N\t2026-01-02T03:04:05Z\tkafka:t\t\\N\n");
+        assertThat(CopyText.rows(List.of(withAll, withoutBatch), 42L)).isEqualTo(
+                id + "\tS3\t{\"a\":\"1\"}\t" + batch + "\t2026-01-02T03:04:05.678Z\trest\t7\t42\n"
+                        + id + "\tS3\t{\"a\":\"1\"}\t\\N\t2026-01-02T03:04:05Z\tkafka:t\t\\N\t42\n");
+    }
+
+    @Test
+    void shouldWriteNoOutboxChunkForRowsThatAreNotIngestsToPublish() {
+        SourceRow row = new SourceRow(UUID.randomUUID(), "S3", Map.of("a", "1"), null, Instant.EPOCH, "kafka:t", null);
+
+        assertThat(CopyText.rows(List.of(row), null)).endsWith("\t\\N\t\\N\n");
     }
 
     @Test
@@ -41,7 +48,7 @@ class CopyTextTest {
         columns.put("missing", null);
         StringBuilder json = new StringBuilder();
 
-        CopyText.json(json, columns);
+        CopyText.jsonObject(json, columns, CopyText.JSON);
 
         assertThat(JSON.readValue(json.toString(), new TypeReference<LinkedHashMap<String, String>>() {
         })).isEqualTo(columns);
@@ -53,19 +60,10 @@ class CopyTextTest {
         SourceRow row = new SourceRow(UUID.randomUUID(), "S3", Map.of("a", "x\"y\\z\nw"), null, Instant.EPOCH,
                 "rest", null);
 
-        String line = CopyText.rows(List.of(row));
+        String line = CopyText.rows(List.of(row), 1L);
 
         // JSON {"a":"x\"y\\z\nw"}; COPY text doubles every backslash of it.
         assertThat(line.split("\t")[2]).isEqualTo("{\"a\":\"x\\\\\"y\\\\\\\\z\\\\nw\"}");
-    }
-
-    @Test
-    void shouldWriteOutboxLinesWithTheTraceparentOrNull() {
-        UUID a = UUID.randomUUID();
-        UUID b = UUID.randomUUID();
-
-        assertThat(CopyText.outbox(List.of(a, b), null)).isEqualTo(a + "\t\\N\n" + b + "\t\\N\n");
-        assertThat(CopyText.outbox(List.of(a), "00-abc-def-01")).isEqualTo(a + "\t00-abc-def-01\n");
     }
 
     @Test
@@ -75,12 +73,12 @@ class CopyTextTest {
         columns.put("plain", "The plot was great.");
         columns.put("missing", null);
         StringBuilder json = new StringBuilder();
-        CopyText.json(json, columns);
+        CopyText.jsonObject(json, columns, CopyText.JSON);
         StringBuilder expected = new StringBuilder();
         CopyText.text(expected, json);
 
         StringBuilder onePass = new StringBuilder();
-        CopyText.copyJson(onePass, columns);
+        CopyText.jsonObject(onePass, columns, CopyText.JSON_IN_COPY);
 
         assertThat(onePass.toString()).isEqualTo(expected.toString());
     }
@@ -103,10 +101,10 @@ class CopyTextTest {
         SourceRow b = new SourceRow(UUID.randomUUID(), "tab\tsource", Map.of("a", "1"), null, t.plusMillis(1), "kafka:t", 2L);
         SourceRow c = new SourceRow(UUID.randomUUID(), "S3", Map.of("a", "1"), batchA, t, "rest", 3L);
 
-        String[] lines = CopyText.rows(List.of(a, b, c)).split("\n");
+        String[] lines = CopyText.rows(List.of(a, b, c), 9L).split("\n");
 
-        assertThat(lines[0]).isEqualTo(a.referenceId() + "\tS3\t{\"a\":\"1\"}\t" + batchA + "\t2026-01-02T03:04:05.678Z\trest\t1");
-        assertThat(lines[1]).isEqualTo(b.referenceId() + "\ttab\\tsource\t{\"a\":\"1\"}\t\\N\t2026-01-02T03:04:05.679Z\tkafka:t\t2");
-        assertThat(lines[2]).isEqualTo(c.referenceId() + "\tS3\t{\"a\":\"1\"}\t" + batchA + "\t2026-01-02T03:04:05.678Z\trest\t3");
+        assertThat(lines[0]).isEqualTo(a.referenceId() + "\tS3\t{\"a\":\"1\"}\t" + batchA + "\t2026-01-02T03:04:05.678Z\trest\t1\t9");
+        assertThat(lines[1]).isEqualTo(b.referenceId() + "\ttab\\tsource\t{\"a\":\"1\"}\t\\N\t2026-01-02T03:04:05.679Z\tkafka:t\t2\t9");
+        assertThat(lines[2]).isEqualTo(c.referenceId() + "\tS3\t{\"a\":\"1\"}\t" + batchA + "\t2026-01-02T03:04:05.678Z\trest\t3\t9");
     }
 }

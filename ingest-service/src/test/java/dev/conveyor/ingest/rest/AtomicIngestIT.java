@@ -91,7 +91,7 @@ class AtomicIngestIT {
                     deferrable initially deferred for each row execute function refuse_at_commit()""");
         }
         String failing = "db-commit-fails-" + UUID.randomUUID();
-        long outboxBefore = count("select count(*) from row_outbox");
+        long outboxBefore = count("select count(*) from row_outbox_chunk");
 
         given().contentType(ContentType.JSON)
                 .body(List.of(Map.of("a", "fine"), Map.of("refuse_at_commit", "yes")))
@@ -101,7 +101,7 @@ class AtomicIngestIT {
 
         given().when().get("/sources/" + failing).then().statusCode(404);
         assertThat(count("select count(*) from source_data where source_connection = '" + failing + "'")).isZero();
-        assertThat(count("select count(*) from row_outbox")).isLessThanOrEqualTo(outboxBefore);
+        assertThat(count("select count(*) from row_outbox_chunk")).isLessThanOrEqualTo(outboxBefore);
         // The relay publishes in order: once a later batch is on the topic, the failed one would be too.
         Map<TopicPartition, Long> before = KafkaProbe.committedEndOffsets(Topics.SOURCE_ROWS);
         List<String> later = SourceIngestIT.post("db-commit-later-" + UUID.randomUUID(), List.of(Map.of("a", "2")));
@@ -123,10 +123,11 @@ class AtomicIngestIT {
         insertCommittedRows(source, List.of(small1, huge, small2),
                 List.of("{\"a\": \"1\"}", "{\"a\": \"" + incompressible(1_500_000) + "\"}", "{\"a\": \"2\"}"));
 
-        await().atMost(DEADLINE).until(() -> count("select count(*) from row_outbox where reference_id in ('"
-                + small1 + "', '" + huge + "', '" + small2 + "') and parked_reason is null") == 0);
-        assertThat(count("select count(*) from row_outbox where reference_id = '" + huge
-                + "' and parked_reason ilike '%RecordTooLarge%'")).as("the refused row is parked with the reason").isOne();
+        await().atMost(DEADLINE).until(() -> pendingChunksOf(small1, huge, small2) == 0);
+        assertThat(count("select count(*) from row_parked where reference_id = '" + huge
+                + "' and reason ilike '%RecordTooLarge%'")).as("the refused row is parked with the reason").isOne();
+        assertThat(count("select count(*) from row_parked where reference_id in ('" + small1 + "', '" + small2 + "')"))
+                .isZero();
         List<ConsumerRecord<String, RowIngested>> published = KafkaProbe.readCommitted(Topics.SOURCE_ROWS, before)
                 .stream().filter(r -> r.value().getSourceConnection().equals(source)).toList();
         assertThat(published).extracting(ConsumerRecord::key)
@@ -146,8 +147,7 @@ class AtomicIngestIT {
                         .filter(r -> r.value().getSourceConnection().equals(source)).toList(),
                 found -> found.size() >= 2);
         assertThat(published).extracting(ConsumerRecord::key).containsExactlyInAnyOrder(a.toString(), b.toString());
-        await().atMost(DEADLINE).until(() -> count("select count(*) from row_outbox where reference_id in ('" + a
-                + "', '" + b + "')") == 0);
+        await().atMost(DEADLINE).until(() -> pendingChunksOf(a, b) == 0);
     }
 
     @Test
@@ -227,27 +227,41 @@ class AtomicIngestIT {
         insertCommittedRows(source, ids, columns, Instant.now());
     }
 
-    /** What a committed ingest transaction leaves: the rows and their outbox entries. */
+    /** What a committed ingest transaction leaves: the rows and the outbox entry of their chunk. */
     private void insertCommittedRows(String source, List<UUID> ids, List<String> columns, Instant createdAt)
             throws Exception {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
+            long chunk;
+            try (PreparedStatement outbox = c.prepareStatement(
+                    "insert into row_outbox_chunk (row_count) values (?) returning chunk_id")) {
+                outbox.setInt(1, ids.size());
+                try (ResultSet rs = outbox.executeQuery()) {
+                    rs.next();
+                    chunk = rs.getLong(1);
+                }
+            }
             try (PreparedStatement row = c.prepareStatement("insert into source_data "
-                    + "(reference_id, source_connection, columns, created_at, origin) values (?, ?, cast(? as jsonb), ?, 'rest') "
-                    + "on conflict (reference_id) do nothing");
-                    PreparedStatement outbox = c.prepareStatement("insert into row_outbox (reference_id) values (?)")) {
+                    + "(reference_id, source_connection, columns, created_at, origin, outbox_chunk) "
+                    + "values (?, ?, cast(? as jsonb), ?, 'rest', ?) on conflict (reference_id) do nothing")) {
                 for (int i = 0; i < ids.size(); i++) {
                     row.setObject(1, ids.get(i));
                     row.setString(2, source);
                     row.setString(3, columns.get(i));
                     row.setTimestamp(4, Timestamp.from(createdAt));
+                    row.setLong(5, chunk);
                     row.executeUpdate();
-                    outbox.setObject(1, ids.get(i));
-                    outbox.executeUpdate();
                 }
             }
             c.commit();
         }
+    }
+
+    /** Outbox chunks still pending that hold any of these rows. */
+    private long pendingChunksOf(UUID... ids) throws Exception {
+        return count("select count(*) from source_data d join row_outbox_chunk o on o.chunk_id = d.outbox_chunk "
+                + "where d.reference_id in (" + java.util.Arrays.stream(ids).map(id -> "'" + id + "'")
+                        .collect(java.util.stream.Collectors.joining(", ")) + ")");
     }
 
     /** Random letters: the relay compresses with lz4, so a repeated character would fit the broker's limit. */

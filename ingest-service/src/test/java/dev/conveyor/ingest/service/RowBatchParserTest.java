@@ -130,4 +130,16 @@ class RowBatchParserTest {
         assertThat(RowBatchParser.isValidSourceName("semi;colon")).isFalse();
         assertThat(RowBatchParser.isValidSourceName(null)).isFalse();
     }
+
+    @Test
+    void shouldJudgeEveryNameAloneWhateverCameBefore() {
+        // The last valid name is remembered (a poll's records share one): an invalid one stays invalid.
+        for (int round = 0; round < 2; round++) {
+            assertThat(RowBatchParser.isValidSourceName("reviews")).isTrue();
+            assertThat(RowBatchParser.isValidSourceName("reviews")).isTrue();
+            assertThat(RowBatchParser.isValidSourceName("reviews;drop")).isFalse();
+            assertThat(RowBatchParser.isValidSourceName("has space")).isFalse();
+            assertThat(RowBatchParser.isValidSourceName("other")).isTrue();
+        }
+    }
 }

@@ -131,6 +131,35 @@ class JsonIntakeIT {
                 .then().statusCode(200).body("row_count", is(1)));
     }
 
+    @Test
+    void shouldStoreEveryRowOnceAndCommitPastEveryPollWhenPollsAreStoredTwoAtATime() throws Exception {
+        // 30,000 records on one partition (one key): at 10,000 a poll, polls are stored two at a
+        // time and may finish out of order. Each reference id is sent twice, the copies in
+        // different polls; the group must still commit past the last record, and store each row once.
+        String source = "pipelined-" + UUID.randomUUID();
+        byte[] key = source.getBytes(StandardCharsets.UTF_8);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 15_000; i++) {
+            ids.add(UUID.randomUUID().toString());
+        }
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int copy = 0; copy < 2; copy++) {
+            for (int i = 0; i < ids.size(); i++) {
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(TOPIC, key,
+                        ("{\"n\": " + i + "}").getBytes(StandardCharsets.UTF_8));
+                record.headers().add("reference_id", ids.get(i).getBytes(StandardCharsets.UTF_8));
+                records.add(record);
+            }
+        }
+        List<KafkaProbe.Position> sent = KafkaProbe.produceRaw(records).stream().map(KafkaProbe.Position::of).toList();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> KafkaProbe.groupHasCommittedPast(
+                "conveyor-ingest-intake", List.of(sent.get(sent.size() - 1))));
+        given().when().get("/sources/{source}", source).then().statusCode(200)
+                .body("row_count", is(15_000))
+                .body("columns", equalTo(Map.of("n", 15_000)));
+    }
+
     /** A plain producer with string serializers, as kcat and kafka-console-producer are. */
     static void produce(List<ProducerRecord<String, String>> records) throws Exception {
         Properties props = new Properties();

@@ -22,12 +22,6 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
  * transaction (then relayed to {@code conveyor.source-rows}), bad ones go to the dead-letter topic
  * with the reason, and the stream goes on. Offsets are committed after this returns; a redelivered
  * record keeps its reference id, so it is not stored twice.
- *
- * <p>Two polls are handled at a time ({@value #WORKERS} pool, {@code max-concurrency=2}): one is
- * parsed in the JVM while PostgreSQL copies the other, instead of one core idling while the other
- * works (docs/decisions/09-intake-pipelining.md). The throttled commit strategy commits a
- * partition's offset only up to the last record whose poll, and every poll before it, has been
- * stored, so a poll finishing first never commits one still being stored.
  */
 @ApplicationScoped
 public class JsonIntakeConsumer {
@@ -42,10 +36,8 @@ public class JsonIntakeConsumer {
         this.config = config;
     }
 
-    static final String WORKERS = "row-intake-workers";
-
     @Incoming("row-intake")
-    @Blocking(value = WORKERS, ordered = false)
+    @Blocking
     public void consume(ConsumerRecords<byte[], byte[]> records) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         List<SourceRow> rows = new ArrayList<>(records.count());

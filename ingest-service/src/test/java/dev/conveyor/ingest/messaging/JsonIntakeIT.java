@@ -132,10 +132,11 @@ class JsonIntakeIT {
     }
 
     @Test
-    void shouldStoreEveryRowOnceAndCommitPastEveryPollWhenPollsAreStoredTwoAtATime() throws Exception {
-        // 30,000 records on one partition (one key): at 10,000 a poll, polls are stored two at a
-        // time and may finish out of order. Each reference id is sent twice, the copies in
-        // different polls; the group must still commit past the last record, and store each row once.
+    void shouldStoreEveryRowOnceAndCommitPastEveryPollWhenReferenceIdsComeBackInLaterPolls() throws Exception {
+        // 30,000 records on one partition (one key): at 10,000 a poll, three polls or more. Each
+        // reference id is sent twice, the copies in different polls (the second copy meets the
+        // first stored and takes the on-conflict path); the group must commit past the last
+        // record, and store each row once.
         String source = "pipelined-" + UUID.randomUUID();
         byte[] key = source.getBytes(StandardCharsets.UTF_8);
         List<String> ids = new ArrayList<>();

@@ -21,8 +21,6 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.conveyor.ingest.config.IngestConfig;
 import dev.conveyor.ingest.repository.RowOutboxRepository.Entry;
@@ -181,18 +179,8 @@ public class RowPublisher {
 
         private KafkaProducer<String, byte[]> producer() {
             if (producer == null) {
-                Map<String, Object> props = new HashMap<>(producerConfig);
-                props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-                props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-                KafkaProducer<String, byte[]> created = new KafkaProducer<>(props, new StringSerializer(),
-                        new ByteArraySerializer());
-                try {
-                    // Fences the predecessor with this transactional id and aborts what it left open.
-                    created.initTransactions();
-                } catch (RuntimeException e) {
-                    created.close(Duration.ZERO);
-                    throw new PublishException("Kafka did not accept the relay's transactional producer: " + e, e, false);
-                }
+                KafkaProducer<String, byte[]> created = TransactionalProducers.start(producerConfig, transactionalId,
+                        clientId, "the relay's transactional producer");
                 producer = created;
             }
             return producer;

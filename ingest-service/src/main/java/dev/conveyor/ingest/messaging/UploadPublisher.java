@@ -21,8 +21,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -238,18 +236,8 @@ public class UploadPublisher {
 
         synchronized KafkaProducer<String, byte[]> producer() {
             if (producer == null) {
-                Map<String, Object> props = new HashMap<>(producerConfig);
-                props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-                props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-                KafkaProducer<String, byte[]> created = new KafkaProducer<>(props, new StringSerializer(),
-                        new ByteArraySerializer());
-                try {
-                    created.initTransactions();
-                } catch (RuntimeException e) {
-                    created.close(Duration.ZERO);
-                    throw new PublishException("Kafka did not accept upload publisher " + transactionalId + ": " + e,
-                            e, false);
-                }
+                KafkaProducer<String, byte[]> created = TransactionalProducers.start(producerConfig, transactionalId,
+                        clientId, "upload publisher");
                 producer = created;
             }
             return producer;

@@ -63,6 +63,24 @@ public interface IngestConfig {
     @WithDefault("conveyor-ingest-intake")
     String intakeConsumerGroup();
 
+    /** Records per poll of ingest's consumers (the intake topic, conveyor.source-rows): one database transaction each. */
+    @WithDefault("10000")
+    int consumerMaxPollRecords();
+
+    /**
+     * Where ingest's consumers start when their group has no committed offset ({@code earliest}:
+     * rows produced before the first start are stored too; {@code latest}: only new ones).
+     */
+    @WithDefault("earliest")
+    String consumerOffsetReset();
+
+    /** The first wait before a batch that was not stored is read again; it doubles up to {@link #consumerMaxBackoff()}. */
+    @WithDefault("1s")
+    Duration consumerRetryBackoff();
+
+    @WithDefault("30s")
+    Duration consumerMaxBackoff();
+
     /** Outbox entries per Kafka transaction. */
     @WithDefault("10000")
     int relayBatchSize();

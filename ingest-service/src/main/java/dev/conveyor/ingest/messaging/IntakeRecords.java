@@ -110,7 +110,7 @@ public final class IntakeRecords {
             }
             columns = RowBatchParser.columnsOf(node);
         }
-        String size = RowLimits.problemWithSize(columns, maxRowBytes);
+        String size = RowLimits.problemWith(columns, maxRowBytes);
         if (size != null) {
             return problem(size);
         }

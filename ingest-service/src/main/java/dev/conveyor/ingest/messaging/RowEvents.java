@@ -4,6 +4,7 @@ import java.util.UUID;
 
 import dev.conveyor.ingest.SourceRow;
 import dev.conveyor.ingest.service.RowBatchParser;
+import dev.conveyor.ingest.service.RowLimits;
 import dev.conveyor.schemas.RowIngested;
 
 /** Maps rows to {@link RowIngested} events and back, and says why an event cannot be stored. */
@@ -50,7 +51,7 @@ public final class RowEvents {
         if (event.getBatchId() != null && !isUuid(event.getBatchId())) {
             return "batchId is not a UUID: '" + event.getBatchId() + "'";
         }
-        return null;
+        return RowLimits.problemWithText(event.getColumns());
     }
 
     static boolean isUuid(String text) {

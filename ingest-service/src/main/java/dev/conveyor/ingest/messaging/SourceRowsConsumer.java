@@ -11,22 +11,20 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import dev.conveyor.ingest.SourceRow;
 import dev.conveyor.ingest.service.IngestService;
 import dev.conveyor.schemas.RowIngested;
 import dev.conveyor.schemas.kafka.Topics;
-import io.smallrye.reactive.messaging.annotations.Blocking;
 
 /**
  * Stores rows that users produced straight onto {@code conveyor.source-rows} as Avro. Rows our own
  * relay published (header {@code conveyor-stored-by}) are stored already and skipped; records that cannot be
  * rows go to the dead-letter topic, and the rest of the batch is stored. The batch's offsets are
- * committed only after this returns.
+ * committed only after it is stored ({@link BatchConsumerLoop}).
  */
 @ApplicationScoped
-public class SourceRowsConsumer {
+public class SourceRowsConsumer implements BatchConsumerLoop.BatchHandler<PolledRows> {
 
     private static final Deserializer<RowIngested> EVENTS = Topics.SOURCE_ROWS.valueSerde().deserializer();
 
@@ -38,33 +36,35 @@ public class SourceRowsConsumer {
         this.deadLetters = deadLetters;
     }
 
-    @Incoming("source-rows")
-    @Blocking
-    public void consume(ConsumerRecords<byte[], byte[]> records) {
-        List<SourceRow> rows = new ArrayList<>(records.count());
+    @Override
+    public PolledRows prepare(ConsumerRecords<byte[], byte[]> records) {
+        List<SourceRow> rows = new ArrayList<>();
+        List<PolledRows.Rejected> rejected = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
             if (storedByUs(record)) {
                 continue;
             }
-            RowIngested event;
+            String problem;
+            RowIngested event = null;
             try {
                 event = EVENTS.deserialize(record.topic(), record.value());
+                problem = event == null ? "undecodable RowIngested: the record has no value" : RowEvents.problemWith(event);
             } catch (RuntimeException e) {
-                deadLetters.send(record, "undecodable RowIngested: " + e.getMessage());
-                continue;
+                problem = "undecodable RowIngested: " + e.getMessage();
             }
-            if (event == null) {
-                deadLetters.send(record, "undecodable RowIngested: the record has no value");
-                continue;
-            }
-            String problem = RowEvents.problemWith(event);
             if (problem == null) {
                 rows.add(RowEvents.toRow(event, "kafka:" + record.topic()));
             } else {
-                deadLetters.send(record, problem);
+                rejected.add(new PolledRows.Rejected(record, problem));
             }
         }
-        ingest.storeFromTopic(rows);
+        return new PolledRows(rows, rejected);
+    }
+
+    @Override
+    public void store(PolledRows batch) {
+        batch.rejected().forEach(bad -> deadLetters.send(bad.record(), bad.reason()));
+        ingest.storeFromTopic(batch.rows());
     }
 
     /** Our relay publishes only rows it has stored; anything else on the topic is stored here. */

@@ -50,16 +50,27 @@ public class IngestService {
     /**
      * Stores a validated JSON batch whole.
      *
-     * @throws ProblemException 413 naming {@code [i]} for each row too large for one Kafka record
+     * @throws ProblemException 400 naming {@code [i]} for each row holding a NUL character, else
+     *         413 naming {@code [i]} for each row too large for one Kafka record
      */
     @Transactional
     public IngestReceipt ingest(String source, List<Map<String, String>> columnsPerRow, String origin) {
+        List<Problem.FieldError> unstorable = new ArrayList<>();
         List<Problem.FieldError> tooLarge = new ArrayList<>();
         for (int i = 0; i < columnsPerRow.size(); i++) {
-            String problem = RowLimits.problemWithSize(columnsPerRow.get(i), config.maxRowBytes());
-            if (problem != null) {
-                tooLarge.add(new Problem.FieldError("[" + i + "]", problem));
+            String text = RowLimits.problemWithText(columnsPerRow.get(i));
+            if (text != null) {
+                unstorable.add(new Problem.FieldError("[" + i + "]", text));
+                continue;
             }
+            String size = RowLimits.problemWith(columnsPerRow.get(i), config.maxRowBytes());
+            if (size != null) {
+                tooLarge.add(new Problem.FieldError("[" + i + "]", size));
+            }
+        }
+        if (!unstorable.isEmpty()) {
+            throw new ProblemException(new Problem(null, "Invalid rows", 400,
+                    "A row holds a character PostgreSQL cannot store; nothing was stored.", unstorable));
         }
         if (!tooLarge.isEmpty()) {
             throw new ProblemException(new Problem(null, "Row too large", 413,
@@ -107,7 +118,7 @@ public class IngestService {
         while (reader.hasNext()) {
             ParsedRow parsed = reader.next();
             String problem = parsed.problem() != null ? parsed.problem()
-                    : RowLimits.problemWithSize(parsed.columns(), config.maxRowBytes());
+                    : RowLimits.problemWith(parsed.columns(), config.maxRowBytes());
             if (problem != null) {
                 rejected++;
                 if (listed.size() < config.maxListedRejections()) {

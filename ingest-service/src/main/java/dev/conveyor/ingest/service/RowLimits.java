@@ -4,8 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * Whether a row fits in one Kafka record. Checked where rows come in, so that the outbox never
- * holds a row the broker will refuse ({@code max.request.size} is 1 MiB by default).
+ * Whether a row can be stored and fits in one Kafka record. Checked where rows come in, so that
+ * the outbox never holds a row the broker will refuse ({@code max.request.size} is 1 MiB by
+ * default), and no batch fails in PostgreSQL for one row's sake.
  */
 public final class RowLimits {
 
@@ -16,8 +17,30 @@ public final class RowLimits {
     private RowLimits() {
     }
 
+    /**
+     * @return why the row cannot be stored (a NUL character, which PostgreSQL's jsonb refuses and
+     *         which would fail the whole COPY) or is too large, or null when it is fine
+     */
+    public static String problemWith(Map<String, String> columns, int maxRowBytes) {
+        String text = problemWithText(columns);
+        return text != null ? text : problemWithSize(columns, maxRowBytes);
+    }
+
+    /** @return which column holds a NUL character (U+0000), or null when none does */
+    public static String problemWithText(Map<String, String> columns) {
+        for (Map.Entry<String, String> column : columns.entrySet()) {
+            if (column.getKey().indexOf('\u0000') >= 0) {
+                return "a column name holds the NUL character (U+0000), which cannot be stored";
+            }
+            if (column.getValue() != null && column.getValue().indexOf('\u0000') >= 0) {
+                return "column '" + column.getKey() + "' holds the NUL character (U+0000), which cannot be stored";
+            }
+        }
+        return null;
+    }
+
     /** @return why the row is too large, or null when it fits in {@code maxRowBytes} */
-    public static String problemWithSize(Map<String, String> columns, int maxRowBytes) {
+    static String problemWithSize(Map<String, String> columns, int maxRowBytes) {
         long upperBound = OVERHEAD;
         for (Map.Entry<String, String> column : columns.entrySet()) {
             // A char is at most 3 UTF-8 bytes: only count exactly when the cheap bound is too high.

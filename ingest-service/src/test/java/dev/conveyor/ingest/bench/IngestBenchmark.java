@@ -55,6 +55,11 @@ import io.quarkus.test.junit.QuarkusTest;
 class IngestBenchmark {
 
     private static final int ROWS = Integer.getInteger("bench.rows", 1_000_000);
+    /**
+     * Rows sent down each path, unmeasured, before its measured run (0: none, the first million
+     * after the JVM starts, compiler work included). The JIT column shows what is left of it.
+     */
+    private static final int WARMUP_ROWS = Integer.getInteger("bench.warmup", 0);
     /** Which paths to measure: any of topic, ndjson, csv (comma-separated); all by default. */
     private static final String PATHS = System.getProperty("bench.paths", "topic,ndjson,csv");
     private static final Duration DEADLINE = Duration.ofMinutes(30);
@@ -70,18 +75,18 @@ class IngestBenchmark {
 
     @Test
     void measureTheThreeWaysIn() throws Exception {
-        report.add("| path | rows | stored in | rows/s stored | published in | rows/s published | relay alone (rows/s) | heap before → after (MB, after GC) | heap peak (MB) | JVM CPU (s) | PostgreSQL CPU (s) | rows per CPU-second (JVM + PostgreSQL) |");
-        report.add("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        report.add("| path | rows | stored in | rows/s stored | published in | rows/s published | relay alone (rows/s) | heap before → after (MB, after GC) | heap peak (MB) | JVM CPU (s) | of which JIT compilers (s) | PostgreSQL CPU (s) | rows per CPU-second (JVM + PostgreSQL) |");
+        report.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         if (PATHS.contains("topic")) {
             measure("JSON intake topic", "bench-topic", this::produceToTopic);
         }
         if (PATHS.contains("ndjson")) {
-            measure("NDJSON upload", "bench-ndjson", source -> upload(source, "application/x-ndjson",
-                    lines(i -> "{\"data_column_1\": \"Review " + i + ": I love this movie.\", \"data_column_2\": \"The plot was great.\"}\n", null)));
+            measure("NDJSON upload", "bench-ndjson", (source, rows) -> upload(source, rows, "application/x-ndjson",
+                    lines(rows, i -> "{\"data_column_1\": \"Review " + i + ": I love this movie.\", \"data_column_2\": \"The plot was great.\"}\n", null)));
         }
         if (PATHS.contains("csv")) {
-            measure("CSV upload", "bench-csv", source -> upload(source, "text/csv",
-                    lines(i -> "Review " + i + ": I love this movie.,The plot was great.\n", "data_column_1,data_column_2\n")));
+            measure("CSV upload", "bench-csv", (source, rows) -> upload(source, rows, "text/csv",
+                    lines(rows, i -> "Review " + i + ": I love this movie.,The plot was great.\n", "data_column_1,data_column_2\n")));
         }
         String table = String.join("\n", report);
         System.out.println("\n" + table + "\n");
@@ -89,36 +94,44 @@ class IngestBenchmark {
     }
 
     interface Load {
-        void run(String source) throws Exception;
+        void run(String source, int rows) throws Exception;
     }
 
     private void measure(String name, String source, Load load) throws Exception {
+        if (WARMUP_ROWS > 0) {
+            load.run(source + "-warmup", WARMUP_ROWS);
+            await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
+                    .until(() -> storedRows(source + "-warmup") >= WARMUP_ROWS && pendingOutbox() == 0);
+            name = name + ", after " + String.format("%,d", WARMUP_ROWS) + " rows' warm-up";
+        }
         long heapBefore = heapAfterGc();
         HeapPeak peak = new HeapPeak();
         peak.start();
         long cpuBefore = processCpuNanos();
+        double jitBefore = jitCpuSeconds();
         double pgBefore = postgresCpuSeconds();
         long start = System.nanoTime();
-        load.run(source);
+        load.run(source, ROWS);
         await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> storedRows(source) >= ROWS);
         double stored = seconds(start);
         await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> pendingOutbox() == 0);
         double published = seconds(start);
         double cpu = (processCpuNanos() - cpuBefore) / 1e9;
+        double jit = jitCpuSeconds() - jitBefore;
         double pg = postgresCpuSeconds() - pgBefore;
         peak.stop();
         long heapAfter = heapAfterGc();
         assertThat(storedRows(source)).isEqualTo(ROWS);
         // For an upload the relay starts at the commit: what it does alone is rows / (published - stored).
         String relayAlone = published - stored < 0.5 ? "(overlaps storing)" : String.format("%,.0f", ROWS / (published - stored));
-        String line = String.format("| %s | %,d | %.1f s | %,.0f | %.1f s | %,.0f | %s | %d → %d | %d | %.1f | %.1f | %,.0f |",
+        String line = String.format("| %s | %,d | %.1f s | %,.0f | %.1f s | %,.0f | %s | %d → %d | %d | %.1f | %.1f | %.1f | %,.0f |",
                 name, ROWS, stored, ROWS / stored, published, ROWS / published, relayAlone, heapBefore >> 20,
-                heapAfter >> 20, peak.max() >> 20, cpu, pg, ROWS / (cpu + pg));
+                heapAfter >> 20, peak.max() >> 20, cpu, jit, pg, ROWS / (cpu + pg));
         report.add(line);
         System.out.println("BENCH " + line);
     }
 
-    private void produceToTopic(String source) throws Exception {
+    private void produceToTopic(String source, int rows) throws Exception {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
         props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
@@ -126,7 +139,7 @@ class IngestBenchmark {
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new StringSerializer())) {
-            for (int i = 0; i < ROWS; i++) {
+            for (int i = 0; i < rows; i++) {
                 producer.send(new ProducerRecord<>(Topics.SOURCE_ROWS_JSON.name(), source,
                         "{\"data_column_1\": \"Review " + i + ": I love this movie.\", \"data_column_2\": \"The plot was great.\"}"));
             }
@@ -134,7 +147,7 @@ class IngestBenchmark {
         }
     }
 
-    private void upload(String source, String contentType, InputStream body) throws Exception {
+    private void upload(String source, int rows, String contentType, InputStream body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "sources/" + source
                         + "/rows?reject=line"))
                 .timeout(DEADLINE)
@@ -144,11 +157,11 @@ class IngestBenchmark {
         HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         JsonNode receipt = JSON.readTree(response.body());
-        assertThat(receipt.path("accepted").asLong()).isEqualTo(ROWS);
+        assertThat(receipt.path("accepted").asLong()).isEqualTo(rows);
     }
 
-    /** ROWS lines made up as they are read, so the test holds none of them. */
-    private static InputStream lines(IntFunction<String> line, String header) {
+    /** {@code rows} lines made up as they are read, so the test holds none of them. */
+    private static InputStream lines(int rows, IntFunction<String> line, String header) {
         return new InputStream() {
             private byte[] current = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
             private int position;
@@ -165,7 +178,7 @@ class IngestBenchmark {
                 int written = 0;
                 while (written < len) {
                     if (position == current.length) {
-                        if (next == ROWS) {
+                        if (next == rows) {
                             break;
                         }
                         current = line.apply(next++).getBytes(StandardCharsets.UTF_8);
@@ -225,14 +238,38 @@ class IngestBenchmark {
     }
 
     private static long cpuTicks(long pid, boolean withReapedChildren) {
+        return cpuTicks(Path.of("/proc", Long.toString(pid)), withReapedChildren);
+    }
+
+    /** utime + stime of a process or thread directory under /proc, in clock ticks (1/100 s). */
+    private static long cpuTicks(Path proc, boolean withReapedChildren) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String stat = Files.readString(proc.resolve("stat"));
             // After the command in parentheses: state, ppid, ... utime (14th field), stime, cutime, cstime.
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
             return withReapedChildren ? ticks + Long.parseLong(fields[13]) + Long.parseLong(fields[14]) : ticks;
         } catch (java.io.IOException | RuntimeException e) {
             return 0; // a backend that just exited
+        }
+    }
+
+    /**
+     * CPU time of this JVM's JIT compiler threads ("C1/C2 CompilerThre…" in /proc/self/task; Linux).
+     * A compiler thread the JVM retired takes its time with it, so a difference can come out low.
+     */
+    private static double jitCpuSeconds() {
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            return tasks.mapToLong(task -> {
+                try {
+                    return Files.readString(task.resolve("comm")).contains("CompilerThre")
+                            ? cpuTicks(task, false) : 0;
+                } catch (java.io.IOException e) {
+                    return 0; // the thread ended meanwhile
+                }
+            }).sum() / 100.0;
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return 0;
         }
     }
 

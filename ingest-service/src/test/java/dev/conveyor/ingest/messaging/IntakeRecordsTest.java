@@ -84,6 +84,9 @@ class IntakeRecordsTest {
         assertThat(IntakeRecords.parse(record("S3", "{}"), NOW, 900_000).problem()).contains("at least one column");
         assertThat(IntakeRecords.parse(record("S3", "{\"a\": \"" + "x".repeat(2000) + "\"}"), NOW, 1000).problem())
                 .contains("Kafka record");
+        // PostgreSQL's jsonb refuses U+0000: the row would fail the whole batch's COPY.
+        assertThat(IntakeRecords.parse(record("S3", "{\"a\": \"x\", \"b\": \"nul \\u0000 inside\"}"), NOW, 900_000)
+                .problem()).isEqualTo("column 'b' holds the NUL character (U+0000), which cannot be stored");
         assertThat(IntakeRecords.parse(record("S3", "caf\u00e9".getBytes(StandardCharsets.ISO_8859_1), 1, Map.of()),
                 NOW, 900_000).problem()).contains("not valid UTF-8");
         assertThat(IntakeRecords.parse(record("S3", null, 1, Map.of()), NOW, 900_000).problem()).contains("no value");

@@ -7,12 +7,18 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -56,6 +62,7 @@ class JsonIntakeIT {
                 new ProducerRecord<>(TOPIC, source, "{\"data_column_1\": \"I love this movie.\", \"data_column_2\": \"The plot was great.\"}"),
                 new ProducerRecord<>(TOPIC, source, "{\"data_column_1\": \"This is boring.\""),
                 new ProducerRecord<>(TOPIC, source, "[\"not a row\"]"),
+                new ProducerRecord<>(TOPIC, source, "{\"data_column_1\": \"nul \\u0000 inside\"}"),
                 new ProducerRecord<>(TOPIC, source, "{\"data_column_1\": \"Amazing performance!\", \"data_column_2\": \"Best part ever.\"}")));
 
         await().atMost(DEADLINE).untilAsserted(() -> given().when().get("/sources/{source}", source)
@@ -78,8 +85,8 @@ class JsonIntakeIT {
                 () -> KafkaProbe.readCommitted(Topics.DEAD_LETTER, deadBefore).stream()
                         .filter(r -> r.key() != null && source.equals(new String(r.key(), StandardCharsets.UTF_8)))
                         .toList(),
-                found -> found.size() >= 2);
-        assertThat(dead).hasSize(2);
+                found -> found.size() >= 3);
+        assertThat(dead).hasSize(3);
         for (ConsumerRecord<byte[], RecordDeadLettered> record : dead) {
             // The reason is readable without Avro: kcat -C -t conveyor.dead-letter -f '%h'
             String headerReason = new String(record.headers().lastHeader("dead-letter-reason").value(),
@@ -91,7 +98,8 @@ class JsonIntakeIT {
         }
         assertThat(dead).extracting(r -> r.value().getReason())
                 .anySatisfy(reason -> assertThat(reason).startsWith("malformed JSON"))
-                .anySatisfy(reason -> assertThat(reason).contains("must be a JSON object"));
+                .anySatisfy(reason -> assertThat(reason).contains("must be a JSON object"))
+                .anySatisfy(reason -> assertThat(reason).contains("NUL character (U+0000)"));
         assertThat(dead).extracting(r -> StandardCharsets.UTF_8.decode(r.value().getValue().duplicate()).toString())
                 .contains("[\"not a row\"]");
     }
@@ -159,6 +167,56 @@ class JsonIntakeIT {
         given().when().get("/sources/{source}", source).then().statusCode(200)
                 .body("row_count", is(15_000))
                 .body("columns", equalTo(Map.of("n", 15_000)));
+    }
+
+    @Test
+    void shouldReadABatchPostgreSQLRefusedAgainUntilItIsStoredLosingNoRow() throws Exception {
+        String source = "refused-" + UUID.randomUUID();
+        // PostgreSQL refuses this source's rows until the trigger is dropped: the whole batch fails.
+        sql("create function refuse_" + suffix(source) + "() returns trigger language plpgsql as $$ begin "
+                + "if new.source_connection = '" + source + "' then raise exception 'refused for the test'; end if; "
+                + "return new; end $$");
+        sql("create trigger refuse_" + suffix(source) + " before insert on source_data for each row execute function refuse_"
+                + suffix(source) + "()");
+        try {
+            produce(List.of(
+                    new ProducerRecord<>(TOPIC, source, "{\"data_column_1\": \"one\"}"),
+                    new ProducerRecord<>(TOPIC, source, "{\"data_column_1\": \"two\"}"),
+                    new ProducerRecord<>(TOPIC, source, "{\"data_column_1\": \"three\"}")));
+
+            // Retried with back-off, reported on the readiness check, nothing committed or stored.
+            await().atMost(DEADLINE).until(() -> intakeHealth().getInt("'ingest-intake.consecutive-failures'") >= 2);
+            assertThat(intakeHealth().getString("'ingest-intake.last-failure'")).contains("refused for the test");
+            given().when().get("/sources/{source}", source).then().statusCode(404);
+        } finally {
+            sql("drop trigger refuse_" + suffix(source) + " on source_data");
+        }
+
+        await().atMost(DEADLINE).untilAsserted(() -> given().when().get("/sources/{source}", source)
+                .then().statusCode(200).body("row_count", is(3)));
+        assertThat(intakeHealth().getInt("'ingest-intake.consecutive-failures'")).isZero();
+        JsonPath rows = given().when().get("/sources/{source}/rows", source).then().statusCode(200).extract().jsonPath();
+        assertThat(rows.getList("items.columns.data_column_1", String.class))
+                .containsExactlyInAnyOrder("one", "two", "three");
+    }
+
+    @Inject
+    DataSource dataSource;
+
+    private void sql(String statement) throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+
+    private static String suffix(String source) {
+        return source.substring(source.length() - 12);
+    }
+
+    /** The data of the consumers' readiness check. */
+    private static JsonPath intakeHealth() {
+        return given().when().get("/q/health/ready").then().extract().jsonPath()
+                .setRootPath("checks.find { it.name == 'ingest-kafka-consumers' }.data");
     }
 
     /** A plain producer with string serializers, as kcat and kafka-console-producer are. */

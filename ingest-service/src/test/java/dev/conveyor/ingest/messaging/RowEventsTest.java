@@ -47,6 +47,8 @@ class RowEventsTest {
     void shouldRejectEmptyColumnsAndBlankColumnNames() {
         assertThat(RowEvents.problemWith(valid().setColumns(Map.of()).build())).contains("columns are empty");
         assertThat(RowEvents.problemWith(valid().setColumns(Map.of(" ", "x")).build())).contains("blank column name");
+        assertThat(RowEvents.problemWith(valid().setColumns(Map.of("a", "x\u0000y")).build()))
+                .contains("column 'a' holds the NUL character");
     }
 
     @Test

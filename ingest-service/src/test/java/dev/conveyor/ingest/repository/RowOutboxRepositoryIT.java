@@ -51,8 +51,7 @@ class RowOutboxRepositoryIT {
             return Map.of("conveyor.ingest.relay-enabled", "false",
                     "conveyor.ingest.intake-consumer-group", group + "-intake",
                     "conveyor.ingest.consumer-group", group,
-                    "mp.messaging.incoming.row-intake.auto.offset.reset", "latest",
-                    "mp.messaging.incoming.source-rows.auto.offset.reset", "latest");
+                    "conveyor.ingest.consumer-offset-reset", "latest");
         }
     }
 

@@ -84,6 +84,18 @@ class IngestRejectionIT {
     }
 
     @Test
+    void shouldRejectARowHoldingTheNulCharacterNamingItsColumn() throws Exception {
+        given().contentType(ContentType.JSON)
+                .body("[{\"data_column_1\": \"ok\"}, {\"data_column_1\": \"nul \\u0000 inside\"}]")
+                .when().post("/sources/S3/rows")
+                .then().statusCode(400).contentType(PROBLEM_JSON)
+                .body("errors.field", equalTo(List.of("[1]")))
+                .body("errors[0].message", containsString("column 'data_column_1' holds the NUL character"));
+
+        assertNothingStoredOrPublished();
+    }
+
+    @Test
     void shouldRejectABodyThatIsNotAnArrayOrIsEmpty() throws Exception {
         for (String body : List.of("{\"data_column_1\": \"I love this movie.\"}", "[]")) {
             given().contentType(ContentType.JSON).body(body)

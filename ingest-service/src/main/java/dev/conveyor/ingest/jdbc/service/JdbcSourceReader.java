@@ -168,10 +168,10 @@ public class JdbcSourceReader
                         for (int i = 1; i <= meta.getColumnCount(); i++) {
                             columns.put(meta.getColumnLabel(i), rs.getString(i));
                         }
-                        String tooLarge = RowLimits.problemWithSize(columns, config.maxRowBytes());
-                        if (tooLarge != null) {
+                        String problem = RowLimits.problemWith(columns, config.maxRowBytes());
+                        if (problem != null) {
                             throw new PullFailedException("row with " + source.incrementalColumn + " = "
-                                    + rs.getString(incremental) + ": " + tooLarge + "; nothing was imported");
+                                    + rs.getString(incremental) + ": " + problem + "; nothing was imported");
                         }
                         lastType = typeOf(meta.getColumnType(incremental), meta.getColumnTypeName(incremental));
                         lastValue = valueOf(rs, incremental, lastType);

@@ -43,6 +43,8 @@ import io.quarkus.test.junit.TestProfile;
 @TestProfile(RowOutboxRepositoryIT.RelayOff.class)
 class RowOutboxRepositoryIT {
 
+    private static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
     public static class RelayOff implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -70,12 +72,12 @@ class RowOutboxRepositoryIT {
 
     @Test
     void shouldTakeTheOldestChunksUpToTheRoundsRowsAndAtLeastOne() throws Exception {
-        long a = chunk(3000, null);
-        long b = chunk(4000, null);
-        long c = chunk(5000, null);
+        long a = chunk(3000);
+        long b = chunk(4000);
+        chunk(5000);
 
-        List<Chunk> round = QuarkusTransaction.requiringNew().call(() -> outbox.lockNext(8000));
-        List<Chunk> tooSmall = QuarkusTransaction.requiringNew().call(() -> outbox.lockNext(10));
+        List<Chunk> round = lockNext(8000);
+        List<Chunk> tooSmall = lockNext(10);
 
         assertThat(round).extracting(Chunk::id).containsExactly(a, b);
         assertThat(tooSmall).extracting(Chunk::id).containsExactly(a);
@@ -83,11 +85,11 @@ class RowOutboxRepositoryIT {
 
     @Test
     void shouldGiveTwoRoundsSideBySideDifferentChunks() throws Exception {
-        long a = chunk(3000, null);
-        long b = chunk(4000, null);
-        long c = chunk(5000, null);
-        long d = chunk(1, null);
-        long e = chunk(1, null);
+        long a = chunk(3000);
+        long b = chunk(4000);
+        long c = chunk(5000);
+        long d = chunk(1);
+        long e = chunk(1);
         CountDownLatch firstLocked = new CountDownLatch(1);
         CountDownLatch secondDone = new CountDownLatch(1);
 
@@ -100,7 +102,7 @@ class RowOutboxRepositoryIT {
                     return locked;
                 }));
         assertThat(firstLocked.await(30, TimeUnit.SECONDS)).isTrue();
-        List<Chunk> second = QuarkusTransaction.requiringNew().call(() -> outbox.lockNext(8000));
+        List<Chunk> second = lockNext(8000);
         secondDone.countDown();
 
         assertThat(first.get(30, TimeUnit.SECONDS)).extracting(Chunk::id).containsExactly(a, b);
@@ -109,21 +111,21 @@ class RowOutboxRepositoryIT {
 
     @Test
     void shouldReadTheRowsOfItsChunksWithTheirTraceContext() throws Exception {
-        long traced = chunk(2, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
-        long plain = chunk(1, null);
-        long other = chunk(1, null);
+        long traced = chunk(2, TRACEPARENT);
+        long plain = chunk(1);
+        long other = chunk(1);
         UUID one = row(traced, "{\"a\": \"1\"}");
         UUID two = row(traced, "{\"a\": \"2\"}");
         UUID three = row(plain, "{\"b\": null}");
         row(other, "{\"c\": \"3\"}");
 
         List<Entry> entries = QuarkusTransaction.requiringNew().call(() -> outbox.rowsOf(List.of(
-                new Chunk(traced, 2, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"),
+                new Chunk(traced, 2, TRACEPARENT),
                 new Chunk(plain, 1, null))));
 
         assertThat(entries).extracting(Entry::referenceId).containsExactlyInAnyOrder(one, two, three);
         assertThat(entries).filteredOn(entry -> entry.chunk() == traced).extracting(Entry::traceparent)
-                .containsOnly("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+                .containsOnly(TRACEPARENT);
         assertThat(entries).filteredOn(entry -> entry.referenceId().equals(three)).singleElement()
                 .satisfies(entry -> {
                     assertThat(entry.traceparent()).isNull();
@@ -133,8 +135,8 @@ class RowOutboxRepositoryIT {
 
     @Test
     void shouldCountPendingRowsAndForgetDeletedChunks() throws Exception {
-        long a = chunk(3, null);
-        chunk(4, null);
+        long a = chunk(3);
+        chunk(4);
 
         QuarkusTransaction.requiringNew().run(() -> outbox.delete(List.of(a)));
 
@@ -143,41 +145,52 @@ class RowOutboxRepositoryIT {
 
     @Test
     void shouldLeaveChunksAnUploadClaimedToItUntilTheClaimExpires() throws Exception {
-        long free = chunk(10, null);
-        long fresh = chunk(10, null);
-        long expired = chunk(10, null);
-        claim(fresh, "conveyor-ingest-a#u0", "now()");
-        claim(expired, "conveyor-ingest-b#u1", "now() - interval '2 minutes'");
+        long free = chunk(10);
+        long fresh = claimedChunk("conveyor-ingest-a#u0", "now()");
+        long expired = claimedChunk("conveyor-ingest-b#u1", "now() - interval '2 minutes'");
 
-        List<Chunk> round = QuarkusTransaction.requiringNew().call(() -> outbox.lockNext(1000, Duration.ofMinutes(1)));
+        List<Chunk> round = lockNext(1000, Duration.ofMinutes(1));
 
         assertThat(round).extracting(Chunk::id).containsExactly(free, expired);
     }
 
     @Test
     void shouldGiveBackTheClaimsOfTheNamedProducersOnly() throws Exception {
-        long mine = chunk(10, null);
-        long released = chunk(10, null);
-        long others = chunk(10, null);
-        claim(mine, "conveyor-ingest-a#u0", "now()");
-        claim(released, "conveyor-ingest-a#u0", "now()");
-        claim(others, "conveyor-ingest-b#u0", "now()");
+        long mine = claimedChunk("conveyor-ingest-a#u0", "now()");
+        long released = claimedChunk("conveyor-ingest-a#u0", "now()");
+        long others = claimedChunk("conveyor-ingest-b#u0", "now()");
 
         int count = QuarkusTransaction.requiringNew().call(() -> outbox.releaseClaimsOf(List.of("conveyor-ingest-a#u0")));
         QuarkusTransaction.requiringNew().run(() -> outbox.release(List.of(others)));
-        List<Chunk> round = QuarkusTransaction.requiringNew().call(() -> outbox.lockNext(1000, Duration.ofHours(1)));
+        List<Chunk> round = lockNext(1000, Duration.ofHours(1));
 
         assertThat(count).isEqualTo(2);
         assertThat(round).extracting(Chunk::id).containsExactly(mine, released, others);
     }
 
-    private void claim(long chunk, String claimedBy, String at) throws Exception {
+    /** One round, in a transaction of its own (its locks end with it). */
+    private List<Chunk> lockNext(int rows) {
+        return QuarkusTransaction.requiringNew().call(() -> outbox.lockNext(rows));
+    }
+
+    private List<Chunk> lockNext(int rows, Duration claimExpiry) {
+        return QuarkusTransaction.requiringNew().call(() -> outbox.lockNext(rows, claimExpiry));
+    }
+
+    /** A chunk of ten rows, claimed by that producer at that time (an SQL expression). */
+    private long claimedChunk(String claimedBy, String at) throws Exception {
+        long chunk = chunk(10);
         try (Connection c = dataSource.getConnection(); PreparedStatement update = c.prepareStatement(
                 "update row_outbox_chunk set claimed_by = ?, claimed_at = " + at + " where chunk_id = ?")) {
             update.setString(1, claimedBy);
             update.setLong(2, chunk);
             update.executeUpdate();
         }
+        return chunk;
+    }
+
+    private long chunk(int rows) throws Exception {
+        return chunk(rows, null);
     }
 
     private long chunk(int rows, String traceparent) throws Exception {

@@ -17,7 +17,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -30,6 +29,7 @@ import org.jboss.logging.Logger;
 
 import dev.conveyor.common.kafka.KafkaClientSecurity;
 import dev.conveyor.common.kafka.KafkaSettings;
+import dev.conveyor.review.AfterCommit;
 import dev.conveyor.review.config.ReviewConfig;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -119,19 +119,8 @@ public class OutboxRelay {
             return; // one wake-up per transaction, however many events it wrote
         }
         transactions.putResource(registered, Boolean.TRUE);
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-                // nothing before: the events are only visible once committed
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    wake(name);
-                }
-            }
-        });
+        // after the commit: the events are only visible then
+        AfterCommit.run(transactions, () -> wake(name));
     }
 
     void wake() {

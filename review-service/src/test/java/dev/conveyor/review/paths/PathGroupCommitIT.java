@@ -51,32 +51,28 @@ class PathGroupCommitIT {
 
     @Test
     void shouldCheckEachAppendsVersionInABatchSoASecondAppendAtTheSameVersionDoesNotApply() {
-        String workflowId = PathResourceIT.registerWorkflow();
-        String first = withGoal(workflowId);
-        String second = withGoal(workflowId);
-        Path firstAt2 = service.find(first).orElseThrow();
-        Path secondAt2 = service.find(second).orElseThrow();
+        List<Path> atVersion2 = twoPathsWithTheirGoal();
+        Path firstAt2 = atVersion2.get(0);
+        Path secondAt2 = atVersion2.get(1);
 
         boolean[] applied = repository.appendAllAtVersion(List.of(row(firstAt2, PathFixtures.strategy("true")),
                 row(secondAt2, PathFixtures.strategy("true")), row(secondAt2, PathFixtures.strategy("false"))));
 
         assertThat(applied).containsExactly(true, true, false);
-        for (String pathId : List.of(first, second)) {
-            JsonPath view = given().get("/paths/{id}", pathId).then().statusCode(200).extract().jsonPath();
+        for (Path path : atVersion2) {
+            JsonPath view = view(path.id());
             assertThat(view.getLong("version")).isEqualTo(3);
             assertThat(view.getList("steps.step")).containsExactly("add_research_goal", "add_research_strategy");
         }
-        assertThat(given().get("/paths/{id}", second).then().extract().jsonPath().getBoolean("steps[1].data.researchable"))
+        assertThat(view(secondAt2.id()).getBoolean("steps[1].data.researchable"))
                 .as("the batch's first append at version 2 applied, the second did not").isTrue();
     }
 
     @Test
     void shouldWriteNothingOfABatchThatFails() {
-        String workflowId = PathResourceIT.registerWorkflow();
-        String pathId = withGoal(workflowId);
-        String other = withGoal(workflowId);
-        Path at2 = service.find(pathId).orElseThrow();
-        Path otherAt2 = service.find(other).orElseThrow();
+        List<Path> atVersion2 = twoPathsWithTheirGoal();
+        Path at2 = atVersion2.get(0);
+        Path otherAt2 = atVersion2.get(1);
         AppendRow good = row(otherAt2, PathFixtures.strategy("true"));
         AppendRow valid = row(at2, PathFixtures.strategy("true"));
         // the same step position again, from version 3: the version matches, the step's key does not
@@ -88,8 +84,8 @@ class PathGroupCommitIT {
         assertThatThrownBy(() -> repository.appendAllAtVersion(List.of(good, valid, clash)))
                 .isInstanceOf(IllegalStateException.class);
 
-        for (String id : List.of(pathId, other)) {
-            JsonPath view = given().get("/paths/{id}", id).then().statusCode(200).extract().jsonPath();
+        for (Path path : atVersion2) {
+            JsonPath view = view(path.id());
             assertThat(view.getLong("version")).as("rolled back with the rest of its batch").isEqualTo(2);
             assertThat(view.getList("steps")).hasSize(1);
         }
@@ -122,8 +118,7 @@ class PathGroupCommitIT {
             }
             go.countDown();
             for (Future<String> f : paths) {
-                String pathId = f.get(60, TimeUnit.SECONDS);
-                JsonPath view = given().get("/paths/{id}", pathId).then().statusCode(200).extract().jsonPath();
+                JsonPath view = view(f.get(60, TimeUnit.SECONDS));
                 assertThat(view.getLong("version")).isEqualTo(plan.size() + 1);
                 assertThat(view.getList("steps.position", Integer.class)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8);
                 assertThat(view.getList("steps.step")).containsExactlyElementsOf(
@@ -134,10 +129,20 @@ class PathGroupCommitIT {
         }
     }
 
-    private static String withGoal(String workflowId) {
-        String pathId = PathResourceIT.start(workflowId).path("path_id");
-        PathResourceIT.ok(pathId, "\"1\"", PathFixtures.goal());
-        return pathId;
+    /** Two Paths of a new workflow, each with its goal appended: both at version 2. */
+    private List<Path> twoPathsWithTheirGoal() {
+        String workflowId = PathResourceIT.registerWorkflow();
+        List<Path> paths = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String pathId = PathResourceIT.start(workflowId).path("path_id");
+            PathResourceIT.ok(pathId, "\"1\"", PathFixtures.goal());
+            paths.add(service.find(pathId).orElseThrow());
+        }
+        return paths;
+    }
+
+    private static JsonPath view(String pathId) {
+        return given().get("/paths/{id}", pathId).then().statusCode(200).extract().jsonPath();
     }
 
     /** An append as the service prepares it: checked by the rules, folded, the event encoded. */

@@ -5,10 +5,9 @@ import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
+import dev.conveyor.review.AfterCommit;
 import dev.conveyor.review.paths.Path;
 
 /**
@@ -41,22 +40,7 @@ public class RecentPaths {
 
     /** Keeps the state once the current transaction commits (never a state that was rolled back). */
     public void remember(Path path) {
-        if (transactions.getTransactionStatus() != Status.STATUS_ACTIVE) {
-            return;
-        }
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-                // nothing to do before
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    put(path);
-                }
-            }
-        });
+        AfterCommit.run(transactions, () -> put(path));
     }
 
     /** Keeps a state already committed (by a write outside a JTA transaction). */

@@ -7,10 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
+import dev.conveyor.review.AfterCommit;
 import dev.conveyor.review.sessions.config.SessionCacheConfig;
 
 /**
@@ -45,22 +44,9 @@ public class RecentSessions {
 
     /** Keeps the snapshot once the current transaction commits. */
     public void rememberAfterCommit(SessionSnapshot snapshot) {
-        if (capacity <= 0 || transactions.getTransactionStatus() != Status.STATUS_ACTIVE) {
-            return;
+        if (capacity > 0) {
+            AfterCommit.run(transactions, () -> put(snapshot));
         }
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-                // nothing to do before
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    put(snapshot);
-                }
-            }
-        });
     }
 
     /** A state read from PostgreSQL in a transaction that only read it: already committed. */

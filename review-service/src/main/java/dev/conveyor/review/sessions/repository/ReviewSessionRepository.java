@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
 
 import dev.conveyor.review.sessions.DatasetReviewSession;
 import dev.conveyor.review.sessions.SemanticFieldEntry;
@@ -75,16 +76,9 @@ public class ReviewSessionRepository {
     /** Stores a new session: its document, every field and finding, its members. */
     public void insert(DatasetReviewSession s) {
         String rest = SessionDocument.rest(s);
-        em.createNativeQuery("""
+        bindSession(em.createNativeQuery("""
                 insert into review_sessions (session_id, user_id, version, status, readiness_state, updated_at, document)
-                values (:id, :user, :version, :status, :readiness, :updated, cast(:doc as jsonb))""")
-                .setParameter("id", UUID.fromString(s.sessionId))
-                .setParameter("user", s.userId)
-                .setParameter("version", s.version)
-                .setParameter("status", s.status.wire())
-                .setParameter("readiness", s.readinessState.wire())
-                .setParameter("updated", Timestamp.from(s.updatedAt))
-                .setParameter("doc", rest)
+                values (:id, :user, :version, :status, :readiness, :updated, cast(:doc as jsonb))"""), s, rest)
                 .executeUpdate();
         writeRows(s.sessionId, FIELDS, null, s.fields);
         writeRows(s.sessionId, FINDINGS, null, s.findings);
@@ -99,17 +93,10 @@ public class ReviewSessionRepository {
      */
     public void update(SessionSnapshot before, DatasetReviewSession s) {
         String rest = SessionDocument.rest(s);
-        em.createNativeQuery("""
+        bindSession(em.createNativeQuery("""
                 update review_sessions set version = :version, status = :status, readiness_state = :readiness,
                        updated_at = :updated, document = cast(:doc as jsonb), user_id = :user
-                 where session_id = :id""")
-                .setParameter("id", UUID.fromString(s.sessionId))
-                .setParameter("user", s.userId)
-                .setParameter("version", s.version)
-                .setParameter("status", s.status.wire())
-                .setParameter("readiness", s.readinessState.wire())
-                .setParameter("updated", Timestamp.from(s.updatedAt))
-                .setParameter("doc", rest)
+                 where session_id = :id"""), s, rest)
                 .executeUpdate();
         writeRows(s.sessionId, FIELDS, before.state().fields, s.fields);
         writeRows(s.sessionId, FINDINGS, before.state().findings, s.findings);
@@ -119,6 +106,17 @@ public class ReviewSessionRepository {
             writeMembers(s);
         }
         recent.rememberAfterCommit(new SessionSnapshot(s, rest));
+    }
+
+    /** The session row's columns, as the insert and the update both name them. */
+    private static Query bindSession(Query statement, DatasetReviewSession s, String document) {
+        return statement.setParameter("id", UUID.fromString(s.sessionId))
+                .setParameter("user", s.userId)
+                .setParameter("version", s.version)
+                .setParameter("status", s.status.wire())
+                .setParameter("readiness", s.readinessState.wire())
+                .setParameter("updated", Timestamp.from(s.updatedAt))
+                .setParameter("doc", document);
     }
 
     /** One of the two lists kept as rows. */

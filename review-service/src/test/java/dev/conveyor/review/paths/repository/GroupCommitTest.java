@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +27,8 @@ class GroupCommitTest {
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
     private final List<String> alone = Collections.synchronizedList(new ArrayList<>());
+    private final CountDownLatch heldInFlight = new CountDownLatch(1);
+    private final CountDownLatch releaseHeld = new CountDownLatch(1);
 
     @AfterEach
     void stop() {
@@ -44,22 +47,11 @@ class GroupCommitTest {
 
     @Test
     void writesThatArriveDuringAWriteGoOutTogetherInTheNext() throws Exception {
-        CountDownLatch firstInFlight = new CountDownLatch(1);
-        CountDownLatch releaseFirst = new CountDownLatch(1);
-        GroupCommit<String> group = new GroupCommit<>(recordBatch(item -> !item.equals("c")), recordAlone(item -> {
-            firstInFlight.countDown();
-            awaitLatch(releaseFirst);
-            return true;
-        }), 64);
+        GroupCommit<String> group = new GroupCommit<>(recordBatch(item -> !item.equals("c")),
+                recordAloneHolding("a", item -> true), 64);
 
-        Future<Boolean> first = pool.submit(() -> group.write("a"));
-        awaitLatch(firstInFlight);
-        Map<String, Future<Boolean>> later = new ConcurrentHashMap<>();
-        for (String item : List.of("b", "c", "d")) {
-            later.put(item, pool.submit(() -> group.write(item)));
-        }
-        await().atMost(Duration.ofSeconds(10)).until(() -> group.waiting() == 3);
-        releaseFirst.countDown();
+        Future<Boolean> first = startHeld(group, "a");
+        Map<String, Future<Boolean>> later = queueBehindHeld(group, List.of("b", "c", "d"));
 
         assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
         assertThat(later.get("b").get(10, TimeUnit.SECONDS)).isTrue();
@@ -72,89 +64,54 @@ class GroupCommitTest {
 
     @Test
     void aFailedBatchIsWrittenAloneSoOnlyTheWriteAtFaultFails() throws Exception {
-        CountDownLatch firstInFlight = new CountDownLatch(1);
-        CountDownLatch releaseFirst = new CountDownLatch(1);
         GroupCommit<String> group = new GroupCommit<>(items -> {
             batches.add(List.copyOf(items));
             throw new IllegalStateException("duplicate key in the batch");
-        }, recordAlone(item -> {
-            if (item.equals("a")) {
-                firstInFlight.countDown();
-                awaitLatch(releaseFirst);
-            }
+        }, recordAloneHolding("a", item -> {
             if (item.equals("bad")) {
                 throw new IllegalStateException("duplicate key: bad");
             }
             return !item.equals("moved");
         }), 64);
 
-        Future<Boolean> first = pool.submit(() -> group.write("a"));
-        awaitLatch(firstInFlight);
-        Future<Boolean> good = pool.submit(() -> group.write("good"));
-        Future<Boolean> bad = pool.submit(() -> group.write("bad"));
-        Future<Boolean> moved = pool.submit(() -> group.write("moved"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> group.waiting() == 3);
-        releaseFirst.countDown();
+        Future<Boolean> first = startHeld(group, "a");
+        Map<String, Future<Boolean>> later = queueBehindHeld(group, List.of("good", "bad", "moved"));
 
         assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(good.get(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(moved.get(10, TimeUnit.SECONDS)).isFalse();
-        assertThatThrownBy(() -> bad.get(10, TimeUnit.SECONDS)).hasRootCauseMessage("duplicate key: bad");
+        assertThat(later.get("good").get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(later.get("moved").get(10, TimeUnit.SECONDS)).isFalse();
+        assertThatThrownBy(() -> later.get("bad").get(10, TimeUnit.SECONDS)).hasRootCauseMessage("duplicate key: bad");
         assertThat(batches).hasSize(1);
         assertThat(alone).containsExactlyInAnyOrder("a", "good", "bad", "moved");
     }
 
     @Test
     void anErrorInABatchReachesEveryWriterOfItAndLeavesNobodyWaiting() throws Exception {
-        CountDownLatch firstInFlight = new CountDownLatch(1);
-        CountDownLatch releaseFirst = new CountDownLatch(1);
         GroupCommit<String> group = new GroupCommit<>(items -> {
             throw new OutOfMemoryError("no room for the batch");
-        }, recordAlone(item -> {
-            if (item.equals("a")) {
-                firstInFlight.countDown();
-                awaitLatch(releaseFirst);
-            }
-            return true;
-        }), 64);
+        }, recordAloneHolding("a", item -> true), 64);
 
-        Future<Boolean> first = pool.submit(() -> group.write("a"));
-        awaitLatch(firstInFlight);
-        Future<Boolean> b = pool.submit(() -> group.write("b"));
-        Future<Boolean> c = pool.submit(() -> group.write("c"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> group.waiting() == 2);
-        releaseFirst.countDown();
+        Future<Boolean> first = startHeld(group, "a");
+        Map<String, Future<Boolean>> later = queueBehindHeld(group, List.of("b", "c"));
 
         assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
-        assertThatThrownBy(() -> b.get(10, TimeUnit.SECONDS)).hasRootCauseInstanceOf(OutOfMemoryError.class);
-        assertThatThrownBy(() -> c.get(10, TimeUnit.SECONDS)).hasRootCauseInstanceOf(OutOfMemoryError.class);
+        for (String item : List.of("b", "c")) {
+            assertThatThrownBy(() -> later.get(item).get(10, TimeUnit.SECONDS))
+                    .hasRootCauseInstanceOf(OutOfMemoryError.class);
+        }
         assertThat(group.write("d")).as("the next write goes out alone").isTrue();
     }
 
     @Test
     void batchesAreNoLargerThanTheLimit() throws Exception {
-        CountDownLatch firstInFlight = new CountDownLatch(1);
-        CountDownLatch releaseFirst = new CountDownLatch(1);
-        GroupCommit<String> group = new GroupCommit<>(recordBatch(items -> true), recordAlone(item -> {
-            if (item.equals("first")) {
-                firstInFlight.countDown();
-                awaitLatch(releaseFirst);
-            }
-            return true;
-        }), 2);
+        GroupCommit<String> group = new GroupCommit<>(recordBatch(items -> true),
+                recordAloneHolding("first", item -> true), 2);
 
-        Future<Boolean> first = pool.submit(() -> group.write("first"));
-        awaitLatch(firstInFlight);
-        List<Future<Boolean>> later = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            String item = "w" + i;
-            later.add(pool.submit(() -> group.write(item)));
-        }
-        await().atMost(Duration.ofSeconds(10)).until(() -> group.waiting() == 5);
-        releaseFirst.countDown();
+        Future<Boolean> first = startHeld(group, "first");
+        Map<String, Future<Boolean>> later = queueBehindHeld(group, List.of("w0", "w1", "w2", "w3", "w4"));
 
         assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
-        for (Future<Boolean> f : later) {
+        for (Future<Boolean> f : later.values()) {
             assertThat(f.get(10, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(batches).allSatisfy(b -> assertThat(b).hasSizeLessThanOrEqualTo(2));
@@ -216,6 +173,35 @@ class GroupCommitTest {
             alone.add(item);
             return applies.test(item);
         };
+    }
+
+    /** As {@link #recordAlone}, but the write of {@code held} stays in flight until the queued writes wait. */
+    private Predicate<String> recordAloneHolding(String held, Predicate<String> applies) {
+        return recordAlone(item -> {
+            if (item.equals(held)) {
+                heldInFlight.countDown();
+                awaitLatch(releaseHeld);
+            }
+            return applies.test(item);
+        });
+    }
+
+    /** Starts the held write and returns once it is in flight. */
+    private Future<Boolean> startHeld(GroupCommit<String> group, String held) {
+        Future<Boolean> write = pool.submit(() -> group.write(held));
+        awaitLatch(heldInFlight);
+        return write;
+    }
+
+    /** Starts these writes while the held one is in flight, and releases it once all of them wait. */
+    private Map<String, Future<Boolean>> queueBehindHeld(GroupCommit<String> group, List<String> items) {
+        Map<String, Future<Boolean>> writes = new LinkedHashMap<>();
+        for (String item : items) {
+            writes.put(item, pool.submit(() -> group.write(item)));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> group.waiting() == items.size());
+        releaseHeld.countDown();
+        return writes;
     }
 
     private static void awaitLatch(CountDownLatch latch) {

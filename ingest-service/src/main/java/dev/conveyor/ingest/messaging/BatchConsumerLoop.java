@@ -20,7 +20,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.jboss.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Kafka consumer on a thread of its own, handing each poll to a {@link BatchHandler}. The poll
@@ -36,7 +37,7 @@ import org.jboss.logging.Logger;
  */
 public final class BatchConsumerLoop<P> implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(BatchConsumerLoop.class);
+    private static final Logger LOG = LoggerFactory.getLogger(BatchConsumerLoop.class);
     /** How long a poll waits while a batch is being stored: its outcome is looked at in between. */
     private static final Duration POLL_WHILE_STORING = Duration.ofMillis(20);
 
@@ -118,7 +119,7 @@ public final class BatchConsumerLoop<P> implements AutoCloseable {
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException | Error e) {
-            LOG.errorf(e, "%s stopped: %s", name, e);
+            LOG.error("{} stopped: {}", name, e.toString(), e);
             lastFailure = e.toString();
             throw e;
         } finally {
@@ -127,7 +128,7 @@ public final class BatchConsumerLoop<P> implements AutoCloseable {
                     complete(pending);
                 }
             } catch (RuntimeException e) {
-                LOG.warnf("%s: the last batch was not committed (it is read again at the next start): %s", name, e);
+                LOG.warn("{}: the last batch was not committed (it is read again at the next start): {}", name, e.toString());
             } finally {
                 running = false;
                 storer.shutdownNow();
@@ -189,7 +190,7 @@ public final class BatchConsumerLoop<P> implements AutoCloseable {
             throw e;
         } catch (KafkaException e) {
             // The partitions went to another member, which reads them again: rows are kept by reference id.
-            LOG.warnf("%s: offsets not committed, the batch will be read again: %s", name, e);
+            LOG.warn("{}: offsets not committed, the batch will be read again: {}", name, e.toString());
         }
         return true;
     }
@@ -197,7 +198,7 @@ public final class BatchConsumerLoop<P> implements AutoCloseable {
     private void failure(Throwable cause) {
         consecutiveFailures++;
         lastFailure = String.valueOf(cause);
-        LOG.warnf(cause, "%s: a batch was not stored (attempt %d), it is read again: %s", name, consecutiveFailures, cause);
+        LOG.warn("{}: a batch was not stored (attempt {}), it is read again: {}", name, consecutiveFailures, String.valueOf(cause));
     }
 
     /** Seeks back to the first offset of a failed batch and of the batch polled behind it. */

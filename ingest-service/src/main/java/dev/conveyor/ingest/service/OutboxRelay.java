@@ -8,13 +8,12 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.conveyor.common.transactions.AfterCommit;
 import dev.conveyor.ingest.config.IngestConfig;
 import dev.conveyor.ingest.messaging.PublishException;
 import dev.conveyor.ingest.messaging.RowPublisher;
@@ -98,18 +97,7 @@ public class OutboxRelay {
 
     /** Called inside an ingest transaction: the relay runs as soon as that transaction has committed. */
     public void wakeUpAfterCommit() {
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    wake.forEach(Semaphore::release);
-                }
-            }
-        });
+        AfterCommit.run(transactions, this::wakeUp);
     }
 
     private void run(int worker) {

@@ -29,7 +29,7 @@ import org.jboss.logging.Logger;
 
 import dev.conveyor.common.kafka.KafkaClientSecurity;
 import dev.conveyor.common.kafka.KafkaSettings;
-import dev.conveyor.review.AfterCommit;
+import dev.conveyor.common.transactions.AfterCommit;
 import dev.conveyor.review.config.ReviewConfig;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;

@@ -9,7 +9,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
-import dev.conveyor.review.AfterCommit;
+import dev.conveyor.common.transactions.AfterCommit;
 import dev.conveyor.review.sessions.config.SessionCacheConfig;
 
 /**

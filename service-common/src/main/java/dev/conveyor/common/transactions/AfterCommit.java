@@ -1,4 +1,4 @@
-package dev.conveyor.review;
+package dev.conveyor.common.transactions;
 
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;

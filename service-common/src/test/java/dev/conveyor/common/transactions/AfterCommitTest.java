@@ -1,4 +1,4 @@
-package dev.conveyor.review;
+package dev.conveyor.common.transactions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.StreamSupport;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -88,20 +89,12 @@ class BatchConsumerLoopTest {
     void shouldReadAFailedBatchAndTheOneBehindItAgainAndCommitNothingPastIt() {
         AtomicInteger attempts = new AtomicInteger();
         List<List<Long>> stored = new CopyOnWriteArrayList<>();
-        loop = start(new BatchConsumerLoop.BatchHandler<>() {
-            @Override
-            public List<Long> prepare(ConsumerRecords<byte[], byte[]> records) {
-                return offsets(records);
+        loop = start(storing(batch -> {
+            if (batch.get(0) == 0L && attempts.incrementAndGet() == 1) {
+                throw new IllegalStateException("database away");
             }
-
-            @Override
-            public void store(List<Long> batch) {
-                if (batch.get(0) == 0L && attempts.incrementAndGet() == 1) {
-                    throw new IllegalStateException("database away");
-                }
-                stored.add(batch);
-            }
-        }, 4);
+            stored.add(batch);
+        }), 4);
 
         await().atMost(DEADLINE).until(() -> committed() != null && committed().offset() == 4);
         assertThat(attempts).hasValue(2);
@@ -113,21 +106,13 @@ class BatchConsumerLoopTest {
 
     @Test
     void shouldCommitTheBatchBeingStoredWhenClosed() {
-        CountDownLatch storing = new CountDownLatch(1);
+        CountDownLatch storeStarted = new CountDownLatch(1);
         CountDownLatch storeMayEnd = new CountDownLatch(1);
-        loop = start(new BatchConsumerLoop.BatchHandler<>() {
-            @Override
-            public List<Long> prepare(ConsumerRecords<byte[], byte[]> records) {
-                return offsets(records);
-            }
-
-            @Override
-            public void store(List<Long> batch) {
-                storing.countDown();
-                awaitLatch(storeMayEnd);
-            }
-        }, 2);
-        awaitLatch(storing);
+        loop = start(storing(batch -> {
+            storeStarted.countDown();
+            awaitLatch(storeMayEnd);
+        }), 2);
+        awaitLatch(storeStarted);
         assertThat(committed()).isNull();
 
         Thread release = new Thread(storeMayEnd::countDown);
@@ -154,6 +139,21 @@ class BatchConsumerLoopTest {
         });
         return new BatchConsumerLoop<>("test", TOPIC, consumer, handler, Duration.ofMillis(10),
                 Duration.ofMillis(10), Duration.ofMillis(50)).start();
+    }
+
+    /** A handler whose batches are the polled offsets, stored by {@code store}. */
+    private static BatchConsumerLoop.BatchHandler<List<Long>> storing(Consumer<List<Long>> store) {
+        return new BatchConsumerLoop.BatchHandler<>() {
+            @Override
+            public List<Long> prepare(ConsumerRecords<byte[], byte[]> records) {
+                return offsets(records);
+            }
+
+            @Override
+            public void store(List<Long> batch) {
+                store.accept(batch);
+            }
+        };
     }
 
     private OffsetAndMetadata committed() {

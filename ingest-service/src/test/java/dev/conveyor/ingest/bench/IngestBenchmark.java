@@ -59,7 +59,7 @@ class IngestBenchmark {
      * Rows sent down each path, unmeasured, before its measured run (0: none, the first million
      * after the JVM starts, compiler work included). The JIT column shows what is left of it.
      */
-    private static final int WARMUP_ROWS = Integer.getInteger("bench.warmup", 0);
+    private static final int WARMUP_ROWS = Integer.getInteger("bench.warmup", 1_000_000);
     /** Which paths to measure: any of topic, ndjson, csv (comma-separated); all by default. */
     private static final String PATHS = System.getProperty("bench.paths", "topic,ndjson,csv");
     private static final Duration DEADLINE = Duration.ofMinutes(30);

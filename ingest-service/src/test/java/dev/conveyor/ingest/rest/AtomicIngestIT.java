@@ -160,9 +160,12 @@ class AtomicIngestIT {
         Instant createdAt = Instant.parse("2026-01-02T03:04:05.678Z");
         RowIngested event = RowIngested.newBuilder().setReferenceId(id.toString()).setSourceConnection(source)
                 .setColumns(Map.of("a", "1")).setIngestedAt(createdAt).build();
+        // The database committed first (as ingest always does), then the copy Kafka committed
+        // before the kill; its outbox entry is still there. Inserted the other way round, ingest's
+        // consumer of the topic could store the row first, without an outbox entry.
+        insertCommittedRows(source, List.of(id), List.of("{\"a\": \"1\"}"), createdAt);
         KafkaProbe.produceRaw(List.of(new ProducerRecord<>(Topics.SOURCE_ROWS.name(),
                 id.toString().getBytes(), Topics.SOURCE_ROWS.valueSerde().serializer().serialize("t", event))));
-        insertCommittedRows(source, List.of(id), List.of("{\"a\": \"1\"}"), createdAt);
 
         List<ConsumerRecord<String, RowIngested>> copies = await().atMost(DEADLINE).until(
                 () -> KafkaProbe.readCommitted(Topics.SOURCE_ROWS, before).stream()

@@ -101,7 +101,7 @@ class UploadIT {
     void shouldStoreTheGoodLinesWithRejectLineAndReportTheBadOnes() {
         String source = "ndjson-line-" + UUID.randomUUID();
         byte[] latin1Line = "{\"a\": \"caf\u00e9\"}\n".getBytes(StandardCharsets.ISO_8859_1);
-        byte[] rest = "{\"a\": \"ok\"}\n{\"a\": \n{\"a\": \"ok too\"}\n".getBytes(StandardCharsets.UTF_8);
+        byte[] rest = "{\"a\": \"ok\"}\n{\"a\": \n{\"a\": \"ok too\"}\n{\"a\": \"nul \\u0000\"}\n".getBytes(StandardCharsets.UTF_8);
         byte[] body = new byte[latin1Line.length + rest.length];
         System.arraycopy(latin1Line, 0, body, 0, latin1Line.length);
         System.arraycopy(rest, 0, body, latin1Line.length, rest.length);
@@ -109,10 +109,11 @@ class UploadIT {
         given().contentType("application/x-ndjson; charset=utf-8").queryParam("reject", "line").body(body)
                 .when().post("/sources/{source}/rows", source)
                 .then().statusCode(201)
-                .body("accepted", is(2)).body("rejected", is(2))
-                .body("rejections.line", equalTo(List.of(1, 3)))
+                .body("accepted", is(2)).body("rejected", is(3))
+                .body("rejections.line", equalTo(List.of(1, 3, 5)))
                 .body("rejections[0].reason", containsString("not valid UTF-8"))
-                .body("rejections[1].reason", containsString("malformed JSON"));
+                .body("rejections[1].reason", containsString("malformed JSON"))
+                .body("rejections[2].reason", containsString("column 'a' holds the NUL character"));
 
         given().when().get("/sources/{source}", source).then().statusCode(200).body("row_count", is(2));
     }

@@ -1,8 +1,6 @@
 package dev.conveyor.ingest.messaging;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -11,6 +9,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
+import dev.conveyor.common.kafka.DeadLetters;
 import dev.conveyor.schemas.RecordDeadLettered;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -38,16 +37,8 @@ public class DeadLetterPublisher {
 
     /** Sends and waits for the broker's acknowledgement, so the caller commits its offset only afterwards. */
     public void send(ConsumerRecord<byte[], byte[]> failed, String reason) {
-        RecordDeadLettered event = RecordDeadLettered.newBuilder()
-                .setSourceTopic(failed.topic())
-                .setSourcePartition(failed.partition())
-                .setSourceOffset(failed.offset())
-                .setKey(failed.key() == null ? null : ByteBuffer.wrap(failed.key()))
-                .setValue(failed.value() == null ? null : ByteBuffer.wrap(failed.value()))
-                .setReason(reason)
-                .setService(SERVICE)
-                .setDeadLetteredAt(Instant.now())
-                .build();
+        RecordDeadLettered event = DeadLetters.event(failed.topic(), failed.partition(), failed.offset(), failed.key(),
+                failed.value(), reason, SERVICE);
         RecordHeaders headers = new RecordHeaders();
         headers.add(HEADER_REASON, utf8(reason));
         headers.add(HEADER_SERVICE, utf8(SERVICE));

@@ -139,13 +139,10 @@ class OrchestratorTopologyTest {
 
     @Test
     void shouldIssueTheNextProcessOnlyWhenEveryRowHasATerminalResult() {
-        start(settings());
-        ingestSeedRows("S3");
-        requestRun("S3", 3);
+        startSeedRun();
         List<TaskIssued> sentiment = tasks.readValuesToList();
 
-        finish(sentiment.get(0), TaskOutcome.COMPLETED);
-        finish(sentiment.get(1), TaskOutcome.COMPLETED);
+        finishInOrder(sentiment, TaskOutcome.COMPLETED, TaskOutcome.COMPLETED);
         tick();
         assertThat(tasks.isEmpty()).as("two of three sentiment results are in").isTrue();
 
@@ -162,12 +159,9 @@ class OrchestratorTopologyTest {
 
     @Test
     void shouldIgnoreResultsOfTasksAnotherServiceAskedFor() {
-        start(settings());
-        ingestSeedRows("S3");
-        requestRun("S3", 3);
+        startSeedRun();
         List<TaskIssued> sentiment = tasks.readValuesToList();
-        finish(sentiment.get(0), TaskOutcome.COMPLETED);
-        finish(sentiment.get(1), TaskOutcome.COMPLETED);
+        finishInOrder(sentiment, TaskOutcome.COMPLETED, TaskOutcome.COMPLETED);
 
         TaskIssued foreign = TaskIssued.newBuilder(sentiment.get(2)).setOrigin(TaskOrigins.PATH).build();
         finish(foreign, TaskOutcome.COMPLETED);
@@ -181,9 +175,7 @@ class OrchestratorTopologyTest {
 
     @Test
     void shouldCountADuplicateResultOnce() {
-        start(settings());
-        ingestSeedRows("S3");
-        requestRun("S3", 3);
+        startSeedRun();
         List<TaskIssued> sentiment = tasks.readValuesToList();
 
         finish(sentiment.get(0), TaskOutcome.COMPLETED);
@@ -196,9 +188,7 @@ class OrchestratorTopologyTest {
 
     @Test
     void shouldCompleteTheRunAfterTheLastProcessAndAnnounceIt() {
-        start(settings());
-        ingestSeedRows("S3");
-        String runId = requestRun("S3", 3);
+        String runId = startSeedRun();
         tasks.readValuesToList().forEach(t -> finish(t, TaskOutcome.COMPLETED, 0.001, 10, 5));
         List<TaskIssued> summarization = tasks.readValuesToList();
         finish(summarization.get(0), TaskOutcome.COMPLETED, 0.001, 10, 5);
@@ -270,11 +260,10 @@ class OrchestratorTopologyTest {
     void shouldNotRestartARunWhoseCommandIsRedelivered() {
         start(settings());
         ingestSeedRows("S3");
-        RunRequested command = command("S3", 3);
-        commands.pipeInput(command.getRunId(), command);
+        RunRequested command = request(command("S3", 3));
         tasks.readValuesToList();
 
-        commands.pipeInput(command.getRunId(), command);
+        request(command);
         tick();
 
         assertThat(tasks.isEmpty()).isTrue();
@@ -303,8 +292,7 @@ class OrchestratorTopologyTest {
                 .setJsonSchema("{\"type\":\"object\",\"properties\":{\"explains\":{\"type\":\"boolean\"}}}")
                 .setTemperature(0.2).setMaxTokens(50).setModel("gpt-4o")
                 .build();
-        RunRequested command = RunRequested.newBuilder(command("S3", 3)).setProcesses(List.of(compare)).build();
-        commands.pipeInput(command.getRunId(), command);
+        request(RunRequested.newBuilder(command("S3", 3)).setProcesses(List.of(compare)).build());
 
         List<TaskIssued> issued = tasks.readValuesToList();
         assertThat(issued).hasSize(3).allSatisfy(task -> {
@@ -321,8 +309,7 @@ class OrchestratorTopologyTest {
         start(settings());
         ingestSeedRows("S3");
         ProcessStep legacy = ProcessStep.newBuilder().setName("sentiment").setColumn("data_column_1").build();
-        RunRequested command = RunRequested.newBuilder(command("S3", 3)).setProcesses(List.of(legacy)).build();
-        commands.pipeInput(command.getRunId(), command);
+        request(RunRequested.newBuilder(command("S3", 3)).setProcesses(List.of(legacy)).build());
 
         assertThat(tasks.readValuesToList()).hasSize(3).allSatisfy(task -> {
             assertThat(task.getProcess()).isEqualTo(BuiltInProcesses.shortForm("sentiment", "data_column_1"));
@@ -336,8 +323,7 @@ class OrchestratorTopologyTest {
     void shouldHaltOnceWhenTheCostBudgetIsReachedMidStageAndIssueNoFurtherStage() {
         start(settings());
         ingestSeedRows("S3");
-        RunRequested command = RunRequested.newBuilder(command("S3", 3)).setMaxCostUsd(0.01).build();
-        commands.pipeInput(command.getRunId(), command);
+        RunRequested command = request(RunRequested.newBuilder(command("S3", 3)).setMaxCostUsd(0.01).build());
         List<TaskIssued> sentiment = tasks.readValuesToList();
         assertThat(sentiment).as("the budget goes with each task: workers reserve against it")
                 .allSatisfy(t -> {
@@ -382,12 +368,8 @@ class OrchestratorTopologyTest {
     @Test
     void shouldStopIssuingChunksOnceTheBudgetIsReached() {
         start(settings().withChunkSize(2));
-        for (int i = 0; i < 6; i++) {
-            ingest("S3", Map.of("data_column_1", "r" + i, "data_column_2", "x"));
-        }
-        tick();
-        RunRequested command = RunRequested.newBuilder(command("S3", 6)).setMaxTokens(100L).build();
-        commands.pipeInput(command.getRunId(), command);
+        ingestRows("S3", 6);
+        request(RunRequested.newBuilder(command("S3", 6)).setMaxTokens(100L).build());
         List<TaskIssued> first = tasks.readValuesToList();
         assertThat(first).hasSize(2);
 
@@ -410,10 +392,7 @@ class OrchestratorTopologyTest {
     @Test
     void shouldIssueAStageInChunksNoLargerThanTheChunkSize() {
         start(settings().withChunkSize(10));
-        for (int i = 0; i < 25; i++) {
-            ingest("S3", Map.of("data_column_1", "r" + i, "data_column_2", "x"));
-        }
-        tick();
+        ingestRows("S3", 25);
         String runId = requestRun("S3", 25);
 
         assertThat(tasks.readValuesToList()).as("the start issues one chunk").hasSize(10);
@@ -429,18 +408,14 @@ class OrchestratorTopologyTest {
     @Test
     void shouldKeepNoMoreThanTheInFlightLimitOutAndLetResultsPullTheRest() {
         start(settings().withMaxInFlight(4));
-        for (int i = 0; i < 10; i++) {
-            ingest("S3", Map.of("data_column_1", "r" + i, "data_column_2", "x"));
-        }
-        tick();
+        ingestRows("S3", 10);
         requestRun("S3", 10);
         List<TaskIssued> out = tasks.readValuesToList();
         assertThat(out).hasSize(4);
         tick();
         assertThat(tasks.isEmpty()).as("four out, none more").isTrue();
 
-        finish(out.get(0), TaskOutcome.COMPLETED);
-        finish(out.get(1), TaskOutcome.COMPLETED);
+        finishInOrder(out, TaskOutcome.COMPLETED, TaskOutcome.COMPLETED);
         tick();
 
         assertThat(tasks.readValuesToList()).hasSize(2);
@@ -449,11 +424,7 @@ class OrchestratorTopologyTest {
     @Test
     void shouldIssueEveryRowOfAStageExactlyOnceAcrossChunks() {
         start(settings().withChunkSize(7));
-        List<String> refs = new ArrayList<>();
-        for (int i = 0; i < 50; i++) {
-            refs.add(ingest("S3", Map.of("data_column_1", "r" + i, "data_column_2", "x")));
-        }
-        tick();
+        List<String> refs = ingestRows("S3", 50);
         requestRun("S3", 50);
         List<TaskIssued> all = new ArrayList<>(tasks.readValuesToList());
         for (int i = 0; i < 10; i++) {
@@ -472,8 +443,7 @@ class OrchestratorTopologyTest {
         tick();
         String runId = requestRun("S3", 3);
         List<TaskIssued> sentiment = tasks.readValuesToList();
-        finish(sentiment.get(0), TaskOutcome.COMPLETED);
-        finish(sentiment.get(1), TaskOutcome.COMPLETED);
+        finishInOrder(sentiment, TaskOutcome.COMPLETED, TaskOutcome.COMPLETED);
 
         advance(Duration.ofSeconds(31));
         List<TaskIssued> again = tasks.readValuesToList();
@@ -501,13 +471,9 @@ class OrchestratorTopologyTest {
 
     @Test
     void shouldSkipAFailedRowInLaterProcessesNamingTheFailure() {
-        start(settings());
-        ingestSeedRows("S3");
-        requestRun("S3", 3);
+        startSeedRun();
         List<TaskIssued> sentiment = tasks.readValuesToList();
-        finish(sentiment.get(0), TaskOutcome.COMPLETED);
-        finish(sentiment.get(1), TaskOutcome.FAILED);
-        finish(sentiment.get(2), TaskOutcome.COMPLETED);
+        finishInOrder(sentiment, TaskOutcome.COMPLETED, TaskOutcome.FAILED, TaskOutcome.COMPLETED);
 
         List<TaskIssued> summarization = tasks.readValuesToList();
         assertThat(summarization).hasSize(2)
@@ -526,13 +492,9 @@ class OrchestratorTopologyTest {
     void shouldRunAFailedRowAnywayWhenTheRunSaysSo() {
         start(settings());
         ingestSeedRows("S3");
-        RunRequested command = RunRequested.newBuilder(command("S3", 3)).setFailedRows(FailedRowPolicy.RUN_ANYWAY)
-                .build();
-        commands.pipeInput(command.getRunId(), command);
+        request(RunRequested.newBuilder(command("S3", 3)).setFailedRows(FailedRowPolicy.RUN_ANYWAY).build());
         List<TaskIssued> sentiment = tasks.readValuesToList();
-        finish(sentiment.get(0), TaskOutcome.FAILED);
-        finish(sentiment.get(1), TaskOutcome.FAILED);
-        finish(sentiment.get(2), TaskOutcome.COMPLETED);
+        finishInOrder(sentiment, TaskOutcome.FAILED, TaskOutcome.FAILED, TaskOutcome.COMPLETED);
 
         assertThat(tasks.readValuesToList()).hasSize(3);
         assertThat(orchestratorResults.isEmpty()).isTrue();
@@ -552,7 +514,7 @@ class OrchestratorTopologyTest {
         RunRequested byWorkflow = RunCommands.of(workflow, SEED_PROCESSES,
                 RunOptions.read(json.readTree("{}"), new ArrayList<>()), 3, START.plus(advanced));
         assertThat(byWorkflow.getFailedRows()).isEqualTo(FailedRowPolicy.RUN_ANYWAY);
-        commands.pipeInput(byWorkflow.getRunId(), byWorkflow);
+        request(byWorkflow);
         List<TaskIssued> sentiment = tasks.readValuesToList();
         sentiment.forEach(t -> finish(t, TaskOutcome.FAILED));
         assertThat(tasks.readValuesToList()).as("every Failed row still gets its summarization task").hasSize(3)
@@ -560,15 +522,12 @@ class OrchestratorTopologyTest {
         assertThat(orchestratorResults.isEmpty()).isTrue();
 
         // the run says skip: it wins over the workflow
-        RunRequested overridden = RunCommands.of(workflow, SEED_PROCESSES,
+        RunRequested overridden = request(RunCommands.of(workflow, SEED_PROCESSES,
                 RunOptions.read(json.readTree("{\"failed_rows\":\"skip\"}"), new ArrayList<>()), 3,
-                START.plus(advanced));
-        commands.pipeInput(overridden.getRunId(), overridden);
+                START.plus(advanced)));
         List<TaskIssued> second = tasks.readValuesToList();
         assertThat(second).hasSize(3).allSatisfy(t -> assertThat(t.getRunId()).isEqualTo(overridden.getRunId()));
-        finish(second.get(0), TaskOutcome.FAILED);
-        finish(second.get(1), TaskOutcome.COMPLETED);
-        finish(second.get(2), TaskOutcome.COMPLETED);
+        finishInOrder(second, TaskOutcome.FAILED, TaskOutcome.COMPLETED, TaskOutcome.COMPLETED);
         assertThat(tasks.readValuesToList()).hasSize(2)
                 .noneMatch(t -> t.getReferenceId().equals(second.get(0).getReferenceId()));
         assertThat(orchestratorResults.readValuesToList()).singleElement()
@@ -580,12 +539,8 @@ class OrchestratorTopologyTest {
     @Test
     void shouldPauseResumeAndCancelARun() {
         start(settings().withChunkSize(2));
-        for (int i = 0; i < 8; i++) {
-            ingest("S3", Map.of("data_column_1", "r" + i, "data_column_2", "x"));
-        }
-        tick();
-        RunRequested command = command("S3", 8);
-        commands.pipeInput(command.getRunId(), command);
+        ingestRows("S3", 8);
+        RunRequested command = request(command("S3", 8));
         assertThat(tasks.readValuesToList()).hasSize(2);
 
         act(command, RunAction.PAUSE, null);
@@ -611,13 +566,10 @@ class OrchestratorTopologyTest {
     void shouldRetryTheFailedTasksOfAProcessWithTheSameIds() {
         start(settings());
         ingestSeedRows("S3");
-        RunRequested command = RunRequested.newBuilder(command("S3", 3))
-                .setProcesses(List.of(SEED_PROCESSES.get(0))).build();
-        commands.pipeInput(command.getRunId(), command);
+        RunRequested command = request(RunRequested.newBuilder(command("S3", 3))
+                .setProcesses(List.of(SEED_PROCESSES.get(0))).build());
         List<TaskIssued> sentiment = tasks.readValuesToList();
-        finish(sentiment.get(0), TaskOutcome.COMPLETED);
-        finish(sentiment.get(1), TaskOutcome.FAILED);
-        finish(sentiment.get(2), TaskOutcome.FAILED);
+        finishInOrder(sentiment, TaskOutcome.COMPLETED, TaskOutcome.FAILED, TaskOutcome.FAILED);
         assertThat(finished.readValue().getStages().get(0).getFailed()).isEqualTo(2);
 
         act(command, RunAction.RETRY_FAILED, "sentiment");
@@ -642,8 +594,7 @@ class OrchestratorTopologyTest {
     void shouldMoveARowToItsNextProcessAsSoonAsItsPreviousEndsInPerRowOrder() {
         start(settings());
         ingestSeedRows("S3");
-        RunRequested command = RunRequested.newBuilder(command("S3", 3)).setOrdering(RunOrdering.PER_ROW).build();
-        commands.pipeInput(command.getRunId(), command);
+        request(RunRequested.newBuilder(command("S3", 3)).setOrdering(RunOrdering.PER_ROW).build());
         List<TaskIssued> sentiment = tasks.readValuesToList();
         assertThat(sentiment).hasSize(3);
 
@@ -660,9 +611,8 @@ class OrchestratorTopologyTest {
         start(settings());
         ingest("S3", Map.of("data_column_1", "first", "data_column_2", "a"));
         tick();
-        RunRequested command = RunRequested.newBuilder(command("S3", 1)).setContinuous(true)
-                .setProcesses(List.of(SEED_PROCESSES.get(0))).build();
-        commands.pipeInput(command.getRunId(), command);
+        RunRequested command = request(RunRequested.newBuilder(command("S3", 1)).setContinuous(true)
+                .setProcesses(List.of(SEED_PROCESSES.get(0))).build());
         List<TaskIssued> first = tasks.readValuesToList();
         assertThat(first).hasSize(1);
         finish(first.get(0), TaskOutcome.COMPLETED);
@@ -761,9 +711,7 @@ class OrchestratorTopologyTest {
 
     @Test
     void shouldWriteOnlyThePartitionsCountersOnAResultNotTheRun() {
-        start(settings());
-        ingestSeedRows("S3");
-        String runId = requestRun("S3", 3);
+        String runId = startSeedRun();
         List<TaskIssued> sentiment = tasks.readValuesToList();
         RunProgress before = runsStore().get(runId);
 
@@ -807,6 +755,23 @@ class OrchestratorTopologyTest {
                 .setAction(action).setProcessName(process).setRequestedAt(Instant.now()).build());
     }
 
+    /** Three rows, as the seed's, from S3, and a run over them; returns the run's id. */
+    private String startSeedRun() {
+        start(settings());
+        ingestSeedRows("S3");
+        return requestRun("S3", 3);
+    }
+
+    /** {@code count} rows from {@code source}, then the tick that has the partition report them. */
+    private List<String> ingestRows(String source, int count) {
+        List<String> refs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            refs.add(ingest(source, Map.of("data_column_1", "r" + i, "data_column_2", "x")));
+        }
+        tick();
+        return refs;
+    }
+
     private List<String> ingestSeedRows(String source) {
         List<String> refs = List.of(
                 ingest(source, Map.of("data_column_1", "I love this movie.", "data_column_2", "The plot was great.")),
@@ -824,9 +789,12 @@ class OrchestratorTopologyTest {
     }
 
     private String requestRun(String source, long expectedRows) {
-        RunRequested command = command(source, expectedRows);
+        return request(command(source, expectedRows)).getRunId();
+    }
+
+    private RunRequested request(RunRequested command) {
         commands.pipeInput(command.getRunId(), command);
-        return command.getRunId();
+        return command;
     }
 
     private RunRequested command(String source, long expectedRows) {
@@ -844,6 +812,13 @@ class OrchestratorTopologyTest {
     private void advance(Duration by) {
         advanced = advanced.plus(by);
         driver.advanceWallClockTime(by);
+    }
+
+    /** Finishes the first of {@code issued} with the first outcome, the second with the second, and so on. */
+    private void finishInOrder(List<TaskIssued> issued, TaskOutcome... outcomes) {
+        for (int i = 0; i < outcomes.length; i++) {
+            finish(issued.get(i), outcomes[i]);
+        }
     }
 
     private void finish(TaskIssued task, TaskOutcome outcome) {

@@ -1,6 +1,7 @@
 package dev.conveyor.review.sessions;
 
 import java.time.Instant;
+import java.util.UUID;
 
 /** A blocking issue, warning or observation (seed §3). */
 public class ValidationFinding {
@@ -18,6 +19,23 @@ public class ValidationFinding {
     public Instant resolvedAt;
     /** A warning that must be approved before launch (seed §3), e.g. a risky mapping transformation. */
     public boolean launchSensitive;
+
+    /** A new open finding with a fresh id. */
+    public static ValidationFinding open(String sessionId, FindingArea area, FindingSeverity severity, String code,
+            String title, String message, String causedByRef, Instant now) {
+        ValidationFinding f = new ValidationFinding();
+        f.findingId = UUID.randomUUID().toString();
+        f.sessionId = sessionId;
+        f.area = area;
+        f.severity = severity;
+        f.code = code;
+        f.title = title;
+        f.message = message;
+        f.resolutionState = ResolutionState.OPEN;
+        f.causedByRef = causedByRef;
+        f.createdAt = now;
+        return f;
+    }
 
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isOpen() {

@@ -30,18 +30,11 @@ public final class DeadLetters {
                 .build();
     }
 
+    /** The dead letter of a consumed record, keyed by the record's own key, bound for the dead-letter topic. */
     public static ProducerRecord<byte[], RecordDeadLettered> of(ConsumerRecord<byte[], byte[]> failed, String reason,
             String service) {
-        RecordDeadLettered event = RecordDeadLettered.newBuilder()
-                .setSourceTopic(failed.topic())
-                .setSourcePartition(failed.partition())
-                .setSourceOffset(failed.offset())
-                .setKey(failed.key() == null ? null : ByteBuffer.wrap(failed.key()))
-                .setValue(failed.value() == null ? null : ByteBuffer.wrap(failed.value()))
-                .setReason(reason)
-                .setService(service)
-                .setDeadLetteredAt(Instant.now())
-                .build();
+        RecordDeadLettered event = event(failed.topic(), failed.partition(), failed.offset(), failed.key(),
+                failed.value(), reason, service);
         return new ProducerRecord<>(Topics.DEAD_LETTER.name(), failed.key(), event);
     }
 }

@@ -110,17 +110,7 @@ public final class TemplateVariables {
 
     public static ValidationFinding finding(DatasetReviewSession s, FindingSeverity severity, String code, String title,
             String message, String ref, Instant now) {
-        ValidationFinding f = new ValidationFinding();
-        f.findingId = UUID.randomUUID().toString();
-        f.sessionId = s.sessionId;
-        f.area = FindingArea.TEMPLATE_MAPPING;
-        f.severity = severity;
-        f.code = code;
-        f.title = title;
-        f.message = message;
-        f.resolutionState = ResolutionState.OPEN;
-        f.causedByRef = ref;
-        f.createdAt = now;
-        return f;
+        return ValidationFinding.open(s.sessionId, FindingArea.TEMPLATE_MAPPING, severity, code, title, message, ref,
+                now);
     }
 }

@@ -14,7 +14,6 @@ import dev.conveyor.review.sessions.FieldProvenance;
 import dev.conveyor.review.sessions.FindingArea;
 import dev.conveyor.review.sessions.FindingRules;
 import dev.conveyor.review.sessions.FindingSeverity;
-import dev.conveyor.review.sessions.ResolutionState;
 import dev.conveyor.review.sessions.SemanticFieldEntry;
 import dev.conveyor.review.sessions.ValidationFinding;
 import dev.conveyor.review.sessions.superset.SupersetDataset;
@@ -100,18 +99,7 @@ public final class DatasetIntakeMapper {
 
     public static ValidationFinding finding(String sessionId, FindingArea area, FindingSeverity severity, String code,
             String title, String message, String causedByRef, Instant now) {
-        ValidationFinding f = new ValidationFinding();
-        f.findingId = UUID.randomUUID().toString();
-        f.sessionId = sessionId;
-        f.area = area;
-        f.severity = severity;
-        f.code = code;
-        f.title = title;
-        f.message = message;
-        f.resolutionState = ResolutionState.OPEN;
-        f.causedByRef = causedByRef;
-        f.createdAt = now;
-        return f;
+        return ValidationFinding.open(sessionId, area, severity, code, title, message, causedByRef, now);
     }
 
     static DatasetType typeOf(SupersetDataset d) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
@@ -51,7 +52,7 @@ public class RowPublisher {
     /** The W3C trace context the row was stored under, when there was one. */
     public static final String HEADER_TRACEPARENT = "traceparent";
 
-    private static final byte[] STORED_BY_BYTES = STORED_BY.getBytes(StandardCharsets.UTF_8);
+    static final byte[] STORED_BY_BYTES = STORED_BY.getBytes(StandardCharsets.UTF_8);
 
     private final Map<String, Object> producerConfig;
     private final Duration timeout;
@@ -146,13 +147,8 @@ public class RowPublisher {
             try {
                 kafka.beginTransaction();
                 for (Entry entry : rows) {
-                    ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.SOURCE_ROWS.name(),
-                            entry.referenceId().toString(), encoder.encode(entry));
-                    record.headers().add(HEADER_STORED, STORED_BY_BYTES);
-                    if (entry.traceparent() != null) {
-                        record.headers().add(HEADER_TRACEPARENT, entry.traceparent().getBytes(StandardCharsets.UTF_8));
-                    }
-                    sent.add(kafka.send(record));
+                    sent.add(kafka.send(record(entry.referenceId(), encoder.encode(entry),
+                            entry.traceparent() == null ? null : entry.traceparent().getBytes(StandardCharsets.UTF_8))));
                 }
                 kafka.commitTransaction();
             } catch (RuntimeException e) {
@@ -192,6 +188,19 @@ public class RowPublisher {
                 producer = null;
             }
         }
+    }
+
+    /**
+     * A stored row as published on {@code conveyor.source-rows}: keyed by its reference id, marked
+     * as stored by ingest, with the trace context it came in under (or none).
+     */
+    static ProducerRecord<String, byte[]> record(UUID referenceId, byte[] value, byte[] traceparent) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.SOURCE_ROWS.name(), referenceId.toString(), value);
+        record.headers().add(HEADER_STORED, STORED_BY_BYTES);
+        if (traceparent != null) {
+            record.headers().add(HEADER_TRACEPARENT, traceparent);
+        }
+        return record;
     }
 
     /** The first failed send explains a failed commit better than the commit's own message. */

@@ -1,6 +1,5 @@
 package dev.conveyor.ingest.messaging;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -71,8 +70,6 @@ public class SourceRowsConsumer implements BatchConsumerLoop.BatchHandler<Polled
     static boolean storedByUs(ConsumerRecord<byte[], byte[]> record) {
         Header header = record.headers().lastHeader(RowPublisher.HEADER_STORED);
         // Bytes compared, no string made: this runs for every row the relay published (JFR).
-        return header != null && Arrays.equals(STORED_BY, header.value());
+        return header != null && Arrays.equals(RowPublisher.STORED_BY_BYTES, header.value());
     }
-
-    private static final byte[] STORED_BY = RowPublisher.STORED_BY.getBytes(StandardCharsets.UTF_8);
 }

@@ -19,14 +19,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.conveyor.ingest.SourceRow;
 import dev.conveyor.ingest.config.IngestConfig;
-import dev.conveyor.schemas.kafka.Topics;
 import io.smallrye.common.annotation.Identifier;
 
 /**
@@ -44,7 +42,6 @@ import io.smallrye.common.annotation.Identifier;
 public class UploadPublisher {
 
     private static final Logger LOG = LoggerFactory.getLogger(UploadPublisher.class);
-    private static final byte[] STORED_BY_BYTES = RowPublisher.STORED_BY.getBytes(StandardCharsets.UTF_8);
 
     private final Map<String, Object> producerConfig;
     private final Duration timeout;
@@ -159,13 +156,7 @@ public class UploadPublisher {
             byte[] trace = traceparent == null ? null : traceparent.getBytes(StandardCharsets.UTF_8);
             try {
                 for (SourceRow row : rows) {
-                    ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.SOURCE_ROWS.name(),
-                            row.referenceId().toString(), encoder.encode(row));
-                    record.headers().add(RowPublisher.HEADER_STORED, STORED_BY_BYTES);
-                    if (trace != null) {
-                        record.headers().add(RowPublisher.HEADER_TRACEPARENT, trace);
-                    }
-                    slot.producer.send(record, (metadata, e) -> {
+                    slot.producer.send(RowPublisher.record(row.referenceId(), encoder.encode(row), trace), (metadata, e) -> {
                         if (e != null) {
                             failure.compareAndSet(null, e);
                         }

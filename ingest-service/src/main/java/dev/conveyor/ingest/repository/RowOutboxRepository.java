@@ -166,30 +166,13 @@ public class RowOutboxRepository {
 
     /** Chunks whose rows are on the topic (or parked). */
     public void delete(List<Long> chunks) {
-        if (chunks.isEmpty()) {
-            return;
-        }
-        withConnection(connection -> {
-            try (PreparedStatement delete = connection.prepareStatement(
-                    "delete from row_outbox_chunk where chunk_id = any(?)")) {
-                delete.setArray(1, connection.createArrayOf("bigint", chunks.toArray()));
-                return delete.executeUpdate();
-            }
-        });
+        updateAny("delete from row_outbox_chunk where chunk_id = any(?)", "bigint", chunks);
     }
 
     /** Gives chunks an upload claimed back to the relay (its Kafka transaction did not commit). */
     public void release(List<Long> chunks) {
-        if (chunks.isEmpty()) {
-            return;
-        }
-        withConnection(connection -> {
-            try (PreparedStatement release = connection.prepareStatement(
-                    "update row_outbox_chunk set claimed_by = null, claimed_at = null where chunk_id = any(?)")) {
-                release.setArray(1, connection.createArrayOf("bigint", chunks.toArray()));
-                return release.executeUpdate();
-            }
-        });
+        updateAny("update row_outbox_chunk set claimed_by = null, claimed_at = null where chunk_id = any(?)", "bigint",
+                chunks);
     }
 
     /**
@@ -199,16 +182,8 @@ public class RowOutboxRepository {
      * @return how many chunks were released
      */
     public int releaseClaimsOf(List<String> transactionalIds) {
-        if (transactionalIds.isEmpty()) {
-            return 0;
-        }
-        return withConnection(connection -> {
-            try (PreparedStatement release = connection.prepareStatement(
-                    "update row_outbox_chunk set claimed_by = null, claimed_at = null where claimed_by = any(?)")) {
-                release.setArray(1, connection.createArrayOf("text", transactionalIds.toArray()));
-                return release.executeUpdate();
-            }
-        });
+        return updateAny("update row_outbox_chunk set claimed_by = null, claimed_at = null where claimed_by = any(?)",
+                "text", transactionalIds);
     }
 
     /** Keeps a row Kafka refused for good out of the relay's way, with the reason. */
@@ -225,6 +200,19 @@ public class RowOutboxRepository {
     public long pending() {
         return ((Number) entityManager.createNativeQuery(
                 "select coalesce(sum(row_count), 0) from row_outbox_chunk").getSingleResult()).longValue();
+    }
+
+    /** Runs {@code sql}, whose one parameter is {@code values} as an SQL array of {@code type}; the rows it changed. */
+    private int updateAny(String sql, String type, List<?> values) {
+        if (values.isEmpty()) {
+            return 0;
+        }
+        return withConnection(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(sql)) {
+                update.setArray(1, connection.createArrayOf(type, values.toArray()));
+                return update.executeUpdate();
+            }
+        });
     }
 
     private <T> T withConnection(ReturningWork<T> work) {

@@ -30,6 +30,13 @@ import io.quarkus.panache.common.Sort;
 @ApplicationScoped
 public class SourceDataRepository implements PanacheRepositoryBase<SourceData, UUID> {
 
+    private static final String INSERT_STAGED = """
+            insert into source_data (%1$s)
+            select %1$s from source_data_incoming
+            on conflict (reference_id) do nothing
+            returning reference_id
+            """.formatted(CopyText.SOURCE_DATA_COLUMNS);
+
     private static final String UNIQUE_VIOLATION = "23505";
 
     /**
@@ -82,15 +89,7 @@ public class SourceDataRepository implements PanacheRepositoryBase<SourceData, U
             }
             long chunk = newChunk(connection, rows.size(), traceparent, null);
             stage(connection, rows, chunk);
-            List<UUID> inserted;
-            try (PreparedStatement insert = connection.prepareStatement("""
-                    insert into source_data (%1$s)
-                    select %1$s from source_data_incoming
-                    on conflict (reference_id) do nothing
-                    returning reference_id
-                    """.formatted(CopyText.SOURCE_DATA_COLUMNS))) {
-                inserted = ids(insert);
-            }
+            List<UUID> inserted = insertStaged(connection);
             // The relay sizes its rounds by the count; a chunk with no new row has nothing to publish.
             try (PreparedStatement count = connection.prepareStatement(inserted.isEmpty()
                     ? "delete from row_outbox_chunk where chunk_id = ?"
@@ -112,14 +111,7 @@ public class SourceDataRepository implements PanacheRepositoryBase<SourceData, U
         }
         return withConnection(connection -> {
             stage(connection, rows, null);
-            try (PreparedStatement insert = connection.prepareStatement("""
-                    insert into source_data (%1$s)
-                    select %1$s from source_data_incoming
-                    on conflict (reference_id) do nothing
-                    returning reference_id
-                    """.formatted(CopyText.SOURCE_DATA_COLUMNS))) {
-                return ids(insert);
-            }
+            return insertStaged(connection);
         });
     }
 
@@ -158,6 +150,13 @@ public class SourceDataRepository implements PanacheRepositoryBase<SourceData, U
                 rs.next();
                 return rs.getLong(1);
             }
+        }
+    }
+
+    /** Moves the staged rows into {@code source_data}, but for reference ids stored already; the ids it inserted. */
+    private static List<UUID> insertStaged(Connection connection) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_STAGED)) {
+            return ids(insert);
         }
     }
 

@@ -63,7 +63,7 @@ public class IngestService {
                 unstorable.add(new Problem.FieldError("[" + i + "]", text));
                 continue;
             }
-            String size = RowLimits.problemWith(columnsPerRow.get(i), config.maxRowBytes());
+            String size = RowLimits.problemWithSize(columnsPerRow.get(i), config.maxRowBytes());
             if (size != null) {
                 tooLarge.add(new Problem.FieldError("[" + i + "]", size));
             }

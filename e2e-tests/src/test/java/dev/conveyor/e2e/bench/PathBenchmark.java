@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.conveyor.testing.JitThreads;
 import dev.conveyor.local.Database;
 import dev.conveyor.local.LocalStack;
 import dev.conveyor.schemas.PathEvent;

@@ -6,6 +6,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.conveyor.testing.JitThreads;
+
 class WarmupRoundTest {
 
     @Test

@@ -36,6 +36,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.conveyor.schemas.kafka.Topics;
+import dev.conveyor.testing.JitThreads;
 import dev.conveyor.testing.KafkaTestResource;
 import dev.conveyor.testing.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -238,13 +239,8 @@ class IngestBenchmark {
     }
 
     private static long cpuTicks(long pid, boolean withReapedChildren) {
-        return cpuTicks(Path.of("/proc", Long.toString(pid)), withReapedChildren);
-    }
-
-    /** utime + stime of a process or thread directory under /proc, in clock ticks (1/100 s). */
-    private static long cpuTicks(Path proc, boolean withReapedChildren) {
         try {
-            String stat = Files.readString(proc.resolve("stat"));
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // After the command in parentheses: state, ppid, ... utime (14th field), stime, cutime, cstime.
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
@@ -254,23 +250,9 @@ class IngestBenchmark {
         }
     }
 
-    /**
-     * CPU time of this JVM's JIT compiler threads ("C1/C2 CompilerThre…" in /proc/self/task; Linux).
-     * A compiler thread the JVM retired takes its time with it, so a difference can come out low.
-     */
+    /** CPU time of this JVM's JIT compiler threads (Linux; can come out low, see {@link JitThreads}). */
     private static double jitCpuSeconds() {
-        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-            return tasks.mapToLong(task -> {
-                try {
-                    return Files.readString(task.resolve("comm")).contains("CompilerThre")
-                            ? cpuTicks(task, false) : 0;
-                } catch (java.io.IOException e) {
-                    return 0; // the thread ended meanwhile
-                }
-            }).sum() / 100.0;
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            return 0;
-        }
+        return JitThreads.cpuMs(ProcessHandle.current().pid()) / 1000.0;
     }
 
     private static long heapAfterGc() {
